@@ -1,0 +1,34 @@
+package dev.mailaccess;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The envelope of a message, with RFC 2047 words decoded.
+ *
+ * @param date      the Date header, null if missing or unparsable
+ * @param subject   decoded subject, empty if none
+ * @param from      From addresses
+ * @param sender    Sender addresses
+ * @param replyTo   Reply-To addresses
+ * @param to        To addresses
+ * @param cc        Cc addresses
+ * @param bcc       Bcc addresses
+ * @param inReplyTo In-Reply-To, empty if none
+ * @param messageId Message-ID, empty if none
+ */
+public record Envelope(OffsetDateTime date, String subject, List<Address> from, List<Address> sender,
+                       List<Address> replyTo, List<Address> to, List<Address> cc, List<Address> bcc,
+                       String inReplyTo, String messageId) {
+    public Envelope {
+        subject = subject == null ? "" : subject;
+        from = List.copyOf(from);
+        sender = List.copyOf(sender);
+        replyTo = List.copyOf(replyTo);
+        to = List.copyOf(to);
+        cc = List.copyOf(cc);
+        bcc = List.copyOf(bcc);
+        inReplyTo = inReplyTo == null ? "" : inReplyTo;
+        messageId = messageId == null ? "" : messageId;
+    }
+}

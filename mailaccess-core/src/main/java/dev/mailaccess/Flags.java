@@ -1,0 +1,84 @@
+package dev.mailaccess;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Collections;
+
+/**
+ * An immutable set of system flags and keywords.
+ *
+ * @param system   system flags
+ * @param keywords user keywords (IMAP atoms, e.g. {@code $Important}); case as given
+ */
+public record Flags(Set<Flag> system, Set<String> keywords) {
+    /** No flags. */
+    public static final Flags NONE = new Flags(Set.of(), Set.of());
+
+    public Flags {
+        system = system.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(system));
+        TreeSet<String> kw = new TreeSet<>();
+        for (String k : keywords) {
+            validateKeyword(k);
+            kw.add(k);
+        }
+        keywords = Collections.unmodifiableSet(kw);
+    }
+
+    private static void validateKeyword(String k) {
+        if (k.isEmpty()) {
+            throw new IllegalArgumentException("empty keyword");
+        }
+        for (int i = 0; i < k.length(); i++) {
+            char c = k.charAt(i);
+            if (c <= ' ' || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("keyword '" + k + "' contains a character IMAP does not allow");
+            }
+        }
+    }
+
+    /** The given system flags. */
+    public static Flags of(Flag... flags) {
+        return new Flags(flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags), Set.of());
+    }
+
+    /** The given keywords. */
+    public static Flags keywords(String... keywords) {
+        return new Flags(Set.of(), Set.of(keywords));
+    }
+
+    public static Flags of(Collection<Flag> system, Collection<String> keywords) {
+        return new Flags(Set.copyOf(system), Set.copyOf(keywords));
+    }
+
+    public boolean contains(Flag flag) {
+        return system.contains(flag);
+    }
+
+    public boolean containsKeyword(String keyword) {
+        return keywords.contains(keyword);
+    }
+
+    public boolean isEmpty() {
+        return system.isEmpty() && keywords.isEmpty();
+    }
+
+    /** This set plus the other. */
+    public Flags plus(Flags other) {
+        EnumSet<Flag> s = system.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(system);
+        s.addAll(other.system);
+        TreeSet<String> k = new TreeSet<>(keywords);
+        k.addAll(other.keywords);
+        return new Flags(s, k);
+    }
+
+    /** This set without the other. */
+    public Flags minus(Flags other) {
+        EnumSet<Flag> s = system.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(system);
+        s.removeAll(other.system);
+        TreeSet<String> k = new TreeSet<>(keywords);
+        k.removeAll(other.keywords);
+        return new Flags(s, k);
+    }
+}

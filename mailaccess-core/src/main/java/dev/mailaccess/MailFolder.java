@@ -1,0 +1,122 @@
+package dev.mailaccess;
+
+import dev.mailaccess.search.SearchQuery;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An open folder. Messages are addressed by {@link MessageRef}, never by position. Listing many summaries is one
+ * batched request on IMAP; streams read bodies lazily and never set {@code \Seen}.
+ *
+ * <p>Each method names the {@link Capability} it needs; see {@link Mailbox} for how capabilities are enforced and
+ * for the threading rules.
+ */
+public interface MailFolder extends AutoCloseable {
+
+    /** The folder's path. */
+    String path();
+
+    /** How the folder was opened. */
+    AccessMode mode();
+
+    /** Counters as of now. */
+    FolderStatus status();
+
+    /** References to every message, oldest first. Needs {@link Capability#STABLE_IDS}. */
+    List<MessageRef> refs();
+
+    /** Summaries of every message, oldest first. See {@link #summaries(Collection, FetchSpec)}. */
+    List<MessageSummary> summaries(FetchSpec spec);
+
+    /** Summaries of the newest {@code count} messages, oldest first. */
+    List<MessageSummary> newest(int count, FetchSpec spec);
+
+    /**
+     * Summaries of the given messages, in folder order; refs of messages that no longer exist are left out.
+     * Needs {@link Capability#HEADERS} for envelope or headers, {@link Capability#SERVER_FLAGS} for flags and
+     * {@link Capability#BODY_PART} for structure.
+     */
+    List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec);
+
+    /**
+     * Streams the whole raw message (RFC 5322 bytes). Does not set {@code \Seen}. Needs {@link Capability#BODY}.
+     * The caller closes the stream.
+     *
+     * @throws MessageGoneException if the message no longer exists
+     */
+    InputStream openMessage(MessageRef ref);
+
+    /** Streams {@code length} raw bytes from {@code offset}. Needs {@link Capability#PARTIAL_BODY}. */
+    InputStream openMessage(MessageRef ref, long offset, long length);
+
+    /**
+     * Streams one MIME part, by its {@link BodyPart#path()}, with its transfer encoding decoded. Needs
+     * {@link Capability#BODY_PART}.
+     */
+    InputStream openPart(MessageRef ref, String partPath);
+
+    /** Adds flags and keywords. Needs {@link Capability#SERVER_FLAGS} / {@link Capability#CUSTOM_KEYWORDS}. */
+    void addFlags(Collection<MessageRef> refs, Flags flags);
+
+    /** Removes flags and keywords. Needs {@link Capability#SERVER_FLAGS} / {@link Capability#CUSTOM_KEYWORDS}. */
+    void removeFlags(Collection<MessageRef> refs, Flags flags);
+
+    /**
+     * Marks messages deleted; they stay until {@link #expunge} (IMAP) or until the session ends (POP3, where a
+     * deletion becomes final at QUIT). Needs {@link Capability#DELETE}.
+     */
+    void delete(Collection<MessageRef> refs);
+
+    /**
+     * Removes exactly these messages for good (IMAP UID EXPUNGE), never others that another client marked deleted.
+     * Needs {@link Capability#EXPUNGE}.
+     */
+    void expunge(Collection<MessageRef> refs);
+
+    /**
+     * Copies messages to another folder. Needs {@link Capability#COPY}.
+     *
+     * @return new references by old reference, where the server says them (UIDPLUS); otherwise empty
+     */
+    Map<MessageRef, MessageRef> copy(Collection<MessageRef> refs, String targetFolder);
+
+    /**
+     * Moves messages to another folder (MOVE, or COPY then UID EXPUNGE where the server lacks MOVE). Needs
+     * {@link Capability#MOVE}.
+     *
+     * @return new references by old reference, where the server says them; otherwise empty
+     */
+    Map<MessageRef, MessageRef> move(Collection<MessageRef> refs, String targetFolder);
+
+    /**
+     * Uploads a raw RFC 5322 message into this folder. Needs {@link Capability#APPEND}.
+     *
+     * @param internalDate the received date to record, or null for now
+     * @return the new message's reference where the server says it (UIDPLUS)
+     */
+    Optional<MessageRef> append(InputStream rfc822, Flags flags, Instant internalDate);
+
+    /** Messages matching the query, oldest first. Needs {@link Capability#SERVER_SEARCH}. */
+    List<MessageRef> search(SearchQuery query);
+
+    /** Messages matching the query, sorted by the server. Needs {@link Capability#SORT}. */
+    List<MessageRef> sort(List<SortKey> keys, SearchQuery query);
+
+    /**
+     * Waits until the server reports a change to the folder (new, removed or changed messages) or the time is up.
+     * Needs {@link Capability#PUSH}.
+     *
+     * @return true if something changed
+     */
+    boolean awaitChange(Duration maxWait);
+
+    /** Closes the folder without expunging anything. */
+    @Override
+    void close();
+}

@@ -1,0 +1,61 @@
+package dev.mailaccess;
+
+import java.util.List;
+
+/**
+ * A logged-in session with one mail account, over IMAP or POP3. Get one from {@link MailAccess}.
+ *
+ * <p>Every operation first checks {@link #capabilities()}: an {@link Support#UNSUPPORTED} operation, or an
+ * {@link Support#EMULATED} one that the configuration did not allow, throws {@link UnsupportedCapabilityException}
+ * before any network I/O.
+ *
+ * <p><b>Threads:</b> a mailbox and its folders may be shared between threads. Calls are serialised: one command
+ * sequence at a time runs on the connection, the others wait. {@link #close()} from another thread aborts a call in
+ * progress, which then throws {@link MailboxClosedException}.
+ *
+ * <p>POP3 deletions take effect only when the session ends cleanly, so close a POP3 mailbox with {@link #close()}.
+ */
+public interface Mailbox extends AutoCloseable {
+
+    /** The live capabilities of this session, refined from the server's CAPABILITY / CAPA answer. */
+    CapabilitySet capabilities();
+
+    /** The configuration this session was opened with. */
+    MailboxConfig config();
+
+    /** All folders, with attributes and special-use roles. Needs {@link Capability#FOLDERS}. */
+    List<FolderInfo> folders();
+
+    /** Opens INBOX read-write (the only folder POP3 has). */
+    default MailFolder inbox() {
+        return folder("INBOX", AccessMode.READ_WRITE);
+    }
+
+    /**
+     * Opens a folder. Any folder other than INBOX needs {@link Capability#FOLDERS}.
+     *
+     * @throws FolderNotFoundException if it does not exist
+     */
+    MailFolder folder(String path, AccessMode mode);
+
+    /** Counters of a folder, without selecting it where the protocol allows (IMAP STATUS). */
+    FolderStatus status(String path);
+
+    /** Creates a folder. Needs {@link Capability#FOLDERS}. */
+    void createFolder(String path);
+
+    /** Deletes a folder and the messages in it. Needs {@link Capability#FOLDERS}. */
+    void deleteFolder(String path);
+
+    /**
+     * Adapter-specific access, e.g. {@code unwrap(jakarta.mail.Store.class)} for the underlying Angus store. Using it
+     * bypasses the capability checks and the call serialisation.
+     *
+     * @throws IllegalArgumentException if this adapter offers no such type
+     */
+    <T> T unwrap(Class<T> type);
+
+    /** Ends the session (LOGOUT / QUIT); safe to call more than once and from another thread. */
+    @Override
+    void close();
+}

@@ -1,0 +1,269 @@
+package dev.mailaccess;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything needed to reach a mailbox: protocol, host, port, user, credentials, TLS, trust and timeouts. Immutable;
+ * build one with {@link #builder()} or {@link #fromUri(URI)} and derive changed copies with {@link #toBuilder()}.
+ *
+ * <p>Defaults are safe: TLS with certificate and host-name verification, a 20 s connect timeout and a 60 s read
+ * timeout (Jakarta Mail's own default is to wait forever), cleartext only when {@link TlsMode#NONE} is chosen, and
+ * no emulated operations unless {@link Builder#allowEmulation(boolean)} says so. {@code toString()} never shows the
+ * password.
+ */
+public final class MailboxConfig {
+    /** Default connect timeout. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /** Default read and write timeout. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String protocol;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final Credentials credentials;
+    private final TlsMode tlsMode;
+    private final List<X509Certificate> trustedCertificates;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final boolean allowEmulation;
+
+    private MailboxConfig(Builder b) {
+        this.protocol = canonicalProtocol(Objects.requireNonNull(b.protocol, "protocol"));
+        this.host = Objects.requireNonNull(b.host, "host");
+        this.tlsMode = Objects.requireNonNull(b.tlsMode, "tlsMode");
+        this.port = b.port > 0 ? b.port : defaultPort(protocol, tlsMode);
+        this.user = Objects.requireNonNull(b.user, "user");
+        this.credentials = b.credentials;
+        this.trustedCertificates = List.copyOf(b.trustedCertificates);
+        this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
+        this.readTimeout = positive(b.readTimeout, "readTimeout");
+        this.allowEmulation = b.allowEmulation;
+        if (port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+        return d;
+    }
+
+    /** The canonical protocol name for a scheme: {@code imaps} gives {@code imap}, {@code pop3s} gives {@code pop3}. */
+    public static String canonicalProtocol(String p) {
+        String lower = p.toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "imap", "imaps" -> "imap";
+            case "pop3", "pop3s", "pop" -> "pop3";
+            default -> lower;
+        };
+    }
+
+    private static int defaultPort(String protocol, TlsMode tls) {
+        boolean implicit = tls == TlsMode.IMPLICIT;
+        return switch (protocol) {
+            case "imap" -> implicit ? 993 : 143;
+            case "pop3" -> implicit ? 995 : 110;
+            default -> throw new IllegalArgumentException("no default port for protocol " + protocol);
+        };
+    }
+
+    /** A new builder with safe defaults (STARTTLS, default timeouts). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses {@code imaps://user@host[:port]}, {@code imap://...}, {@code pop3s://...} or {@code pop3://...}.
+     * The {@code s} schemes use implicit TLS; the others require STARTTLS. The user part is URL-decoded. A password
+     * in the URI is rejected: pass credentials separately.
+     *
+     * @throws IllegalArgumentException on an unknown scheme, a missing host or user, or a password in the URI
+     */
+    public static Builder fromUri(URI uri) {
+        String scheme = Objects.requireNonNull(uri.getScheme(), "URI has no scheme: " + uri).toLowerCase(Locale.ROOT);
+        TlsMode tls = switch (scheme) {
+            case "imaps", "pop3s" -> TlsMode.IMPLICIT;
+            case "imap", "pop3" -> TlsMode.STARTTLS;
+            default -> throw new IllegalArgumentException(
+                    "unknown scheme '" + scheme + "': use imaps, imap, pop3s or pop3");
+        };
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("URI has no host: " + uri);
+        }
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) {
+            throw new IllegalArgumentException("URI has no user: write " + scheme + "://user@" + uri.getHost());
+        }
+        if (userInfo.contains(":")) {
+            throw new IllegalArgumentException("a password in the URI is not accepted; pass credentials separately");
+        }
+        String user = URLDecoder.decode(userInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return builder().protocol(scheme).host(uri.getHost()).port(uri.getPort()).user(user).tlsMode(tls);
+    }
+
+    /** A builder holding this configuration, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.protocol = protocol;
+        b.host = host;
+        b.port = port;
+        b.user = user;
+        b.credentials = credentials;
+        b.tlsMode = tlsMode;
+        b.trustedCertificates = new ArrayList<>(trustedCertificates);
+        b.connectTimeout = connectTimeout;
+        b.readTimeout = readTimeout;
+        b.allowEmulation = allowEmulation;
+        return b;
+    }
+
+    /** {@code imap} or {@code pop3} (or another adapter's protocol name). */
+    public String protocol() {
+        return protocol;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** May be null when the adapter needs none (never for IMAP or POP3 logins). */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public TlsMode tlsMode() {
+        return tlsMode;
+    }
+
+    /** Certificates trusted in addition to the JDK's default trust store. */
+    public List<X509Certificate> trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Whether {@link Support#EMULATED} operations may run. */
+    public boolean allowEmulation() {
+        return allowEmulation;
+    }
+
+    /** A URI for display, e.g. {@code imaps://alice@mail.example.org:993}; never contains a secret. */
+    public String displayUri() {
+        String scheme = protocol + (tlsMode == TlsMode.IMPLICIT ? "s" : "");
+        return scheme + "://" + user + "@" + host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "MailboxConfig[" + displayUri() + ", tls=" + tlsMode + ", credentials="
+                + (credentials == null ? "none" : credentials) + ", connectTimeout=" + connectTimeout
+                + ", readTimeout=" + readTimeout + ", allowEmulation=" + allowEmulation + "]";
+    }
+
+    /** Builder for {@link MailboxConfig}. */
+    public static final class Builder {
+        private String protocol;
+        private String host;
+        private int port = -1;
+        private String user;
+        private Credentials credentials;
+        private TlsMode tlsMode = TlsMode.STARTTLS;
+        private List<X509Certificate> trustedCertificates = new ArrayList<>();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+        private boolean allowEmulation;
+
+        private Builder() {
+        }
+
+        /** {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}; the {@code s} is only a name here. */
+        public Builder protocol(String protocol) {
+            this.protocol = protocol;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** A port, or -1 (the default) for the protocol's standard port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Shorthand for {@code credentials(Credentials.password(password))}. */
+        public Builder password(String password) {
+            return credentials(Credentials.password(password));
+        }
+
+        public Builder tlsMode(TlsMode tlsMode) {
+            this.tlsMode = tlsMode;
+            return this;
+        }
+
+        /** Trust this certificate (a CA or the server's own) in addition to the JDK's default trust store. */
+        public Builder trust(X509Certificate certificate) {
+            this.trustedCertificates.add(Objects.requireNonNull(certificate));
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** Timeout for each read and write on the connection. */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+            return this;
+        }
+
+        /** Let {@link Support#EMULATED} operations run; they may download a lot (each reason says what). */
+        public Builder allowEmulation(boolean allowEmulation) {
+            this.allowEmulation = allowEmulation;
+            return this;
+        }
+
+        public MailboxConfig build() {
+            return new MailboxConfig(this);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.mailaccess;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What was fetched about one message. Fields that the {@link FetchSpec} did not ask for are null (objects) or -1
+ * (size).
+ *
+ * @param ref          stable reference
+ * @param envelope     envelope, if {@link FetchSpec.Item#ENVELOPE} was asked for
+ * @param flags        flags, if {@link FetchSpec.Item#FLAGS} was asked for
+ * @param size         size in bytes (RFC822.SIZE / POP3 LIST), if {@link FetchSpec.Item#SIZE}
+ * @param internalDate the server's received date, if {@link FetchSpec.Item#INTERNAL_DATE}
+ * @param structure    MIME structure, if {@link FetchSpec.Item#STRUCTURE}
+ * @param headers      the requested headers (name as asked, decoded values in order), if any were asked for
+ */
+public record MessageSummary(MessageRef ref, Envelope envelope, Flags flags, long size, Instant internalDate,
+                             BodyPart structure, Map<String, List<String>> headers) {
+    public MessageSummary {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.mailaccess.internal;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.Capability;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.Flags;
+import dev.mailaccess.FolderStatus;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.ReadOnlyFolderException;
+import dev.mailaccess.SortKey;
+import dev.mailaccess.search.SearchQuery;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Core's wrapper around an adapter folder: capability and mode checks first, then the serialised call. */
+final class CheckedFolder implements MailFolder {
+    private final CheckedMailbox mailbox;
+    private final MailFolder folder;
+
+    CheckedFolder(CheckedMailbox mailbox, MailFolder folder) {
+        this.mailbox = mailbox;
+        this.folder = folder;
+    }
+
+    private void requireFetch(FetchSpec spec) {
+        mailbox.require(Capability.STABLE_IDS);
+        if (spec.has(FetchSpec.Item.ENVELOPE) || !spec.headers().isEmpty()) {
+            mailbox.require(Capability.HEADERS);
+        }
+        if (spec.has(FetchSpec.Item.FLAGS)) {
+            mailbox.require(Capability.SERVER_FLAGS);
+        }
+        if (spec.has(FetchSpec.Item.STRUCTURE)) {
+            mailbox.require(Capability.BODY_PART);
+        }
+    }
+
+    private void requireFlags(Flags flags) {
+        if (!flags.system().isEmpty()) {
+            mailbox.require(Capability.SERVER_FLAGS);
+        }
+        if (!flags.keywords().isEmpty()) {
+            mailbox.require(Capability.CUSTOM_KEYWORDS);
+        }
+    }
+
+    private void requireWritable() {
+        if (folder.mode() != AccessMode.READ_WRITE) {
+            throw new ReadOnlyFolderException(folder.path());
+        }
+    }
+
+    @Override
+    public String path() {
+        return folder.path();
+    }
+
+    @Override
+    public AccessMode mode() {
+        return folder.mode();
+    }
+
+    @Override
+    public FolderStatus status() {
+        return mailbox.call(folder::status);
+    }
+
+    @Override
+    public List<MessageRef> refs() {
+        mailbox.require(Capability.STABLE_IDS);
+        return mailbox.call(folder::refs);
+    }
+
+    @Override
+    public List<MessageSummary> summaries(FetchSpec spec) {
+        requireFetch(spec);
+        return mailbox.call(() -> folder.summaries(spec));
+    }
+
+    @Override
+    public List<MessageSummary> newest(int count, FetchSpec spec) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        requireFetch(spec);
+        return mailbox.call(() -> folder.newest(count, spec));
+    }
+
+    @Override
+    public List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
+        requireFetch(spec);
+        List<MessageRef> copy = List.copyOf(refs);
+        return mailbox.call(() -> folder.summaries(copy, spec));
+    }
+
+    @Override
+    public InputStream openMessage(MessageRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        mailbox.require(Capability.BODY);
+        return mailbox.call(() -> folder.openMessage(ref));
+    }
+
+    @Override
+    public InputStream openMessage(MessageRef ref, long offset, long length) {
+        Objects.requireNonNull(ref, "ref");
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative");
+        }
+        mailbox.require(Capability.PARTIAL_BODY);
+        return mailbox.call(() -> folder.openMessage(ref, offset, length));
+    }
+
+    @Override
+    public InputStream openPart(MessageRef ref, String partPath) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(partPath, "partPath");
+        if (!partPath.isEmpty() && !partPath.matches("[1-9][0-9]*(\\.[1-9][0-9]*)*")) {
+            throw new IllegalArgumentException("not a part path: '" + partPath + "' (e.g. 1, 2.1)");
+        }
+        mailbox.require(Capability.BODY_PART);
+        return mailbox.call(() -> folder.openPart(ref, partPath));
+    }
+
+    @Override
+    public void addFlags(Collection<MessageRef> refs, Flags flags) {
+        requireFlags(flags);
+        requireWritable();
+        List<MessageRef> copy = List.copyOf(refs);
+        mailbox.run(() -> folder.addFlags(copy, flags));
+    }
+
+    @Override
+    public void removeFlags(Collection<MessageRef> refs, Flags flags) {
+        requireFlags(flags);
+        requireWritable();
+        List<MessageRef> copy = List.copyOf(refs);
+        mailbox.run(() -> folder.removeFlags(copy, flags));
+    }
+
+    @Override
+    public void delete(Collection<MessageRef> refs) {
+        mailbox.require(Capability.DELETE);
+        requireWritable();
+        List<MessageRef> copy = List.copyOf(refs);
+        mailbox.run(() -> folder.delete(copy));
+    }
+
+    @Override
+    public void expunge(Collection<MessageRef> refs) {
+        mailbox.require(Capability.EXPUNGE);
+        requireWritable();
+        List<MessageRef> copy = List.copyOf(refs);
+        mailbox.run(() -> folder.expunge(copy));
+    }
+
+    @Override
+    public Map<MessageRef, MessageRef> copy(Collection<MessageRef> refs, String targetFolder) {
+        mailbox.require(Capability.COPY);
+        List<MessageRef> copy = List.copyOf(refs);
+        return mailbox.call(() -> folder.copy(copy, targetFolder));
+    }
+
+    @Override
+    public Map<MessageRef, MessageRef> move(Collection<MessageRef> refs, String targetFolder) {
+        mailbox.require(Capability.MOVE);
+        requireWritable();
+        List<MessageRef> copy = List.copyOf(refs);
+        return mailbox.call(() -> folder.move(copy, targetFolder));
+    }
+
+    @Override
+    public Optional<MessageRef> append(InputStream rfc822, Flags flags, Instant internalDate) {
+        Objects.requireNonNull(rfc822, "rfc822");
+        mailbox.require(Capability.APPEND);
+        Flags f = flags == null ? Flags.NONE : flags;
+        return mailbox.call(() -> folder.append(rfc822, f, internalDate));
+    }
+
+    @Override
+    public List<MessageRef> search(SearchQuery query) {
+        Objects.requireNonNull(query, "query");
+        mailbox.require(Capability.SERVER_SEARCH);
+        if (query.needsFlags()) {
+            mailbox.require(Capability.SERVER_FLAGS);
+        }
+        return mailbox.call(() -> folder.search(query));
+    }
+
+    @Override
+    public List<MessageRef> sort(List<SortKey> keys, SearchQuery query) {
+        mailbox.require(Capability.SORT);
+        List<SortKey> copy = List.copyOf(keys);
+        return mailbox.call(() -> folder.sort(copy, query == null ? SearchQuery.all() : query));
+    }
+
+    @Override
+    public boolean awaitChange(Duration maxWait) {
+        mailbox.require(Capability.PUSH);
+        return mailbox.call(() -> folder.awaitChange(maxWait));
+    }
+
+    @Override
+    public void close() {
+        if (mailbox.isClosed()) {
+            return;
+        }
+        mailbox.run(folder::close);
+    }
+
+    @Override
+    public String toString() {
+        return "MailFolder[" + folder.path() + ", " + folder.mode() + "]";
+    }
+}
