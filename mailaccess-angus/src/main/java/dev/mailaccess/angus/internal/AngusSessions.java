@@ -1,0 +1,78 @@
+package dev.mailaccess.angus.internal;
+
+import dev.mailaccess.Credentials;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.TlsMode;
+import jakarta.mail.Session;
+
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Translates a {@link MailboxConfig} into an Angus {@link Session}: timeouts on every socket operation (Angus waits
+ * forever by default), TLS with certificate and host-name checks, STARTTLS required where asked, and sockets that a
+ * {@link SocketRegistry} can cut.
+ */
+public final class AngusSessions {
+    /** One daemon thread enforces write timeouts for every connection, instead of one thread per connection. */
+    private static final ScheduledExecutorService WRITE_TIMEOUTS = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "mailaccess-write-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private AngusSessions() {
+    }
+
+    /**
+     * Builds a session.
+     *
+     * @param protocol Angus protocol name: {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}
+     * @param extra    protocol-specific properties, without the {@code mail.<protocol>.} prefix
+     */
+    public static Session create(MailboxConfig config, String protocol, SocketRegistry sockets, Properties extra) {
+        String p = "mail." + protocol + ".";
+        Properties props = new Properties();
+        props.put(p + "host", config.host());
+        props.put(p + "port", Integer.toString(config.port()));
+        props.put(p + "connectiontimeout", Long.toString(config.connectTimeout().toMillis()));
+        props.put(p + "timeout", Long.toString(config.readTimeout().toMillis()));
+        props.put(p + "writetimeout", Long.toString(config.readTimeout().toMillis()));
+        props.put(p + "executor.writetimeout", WRITE_TIMEOUTS);
+        props.put(p + "socketFactory", sockets.plain());
+        props.put(p + "socketFactory.fallback", "false");
+        if (config.tlsMode() != TlsMode.NONE) {
+            props.put(p + "ssl.socketFactory", sockets.tls(TrustStores.socketFactory(config.trustedCertificates())));
+            props.put(p + "ssl.checkserveridentity", "true");
+        }
+        switch (config.tlsMode()) {
+            case IMPLICIT -> props.put(p + "ssl.enable", "true");
+            case STARTTLS -> {
+                props.put(p + "starttls.enable", "true");
+                props.put(p + "starttls.required", "true");
+            }
+            case NONE -> {
+                props.put(p + "starttls.enable", "false");
+            }
+        }
+        if (config.credentials() instanceof Credentials.OAuth2) {
+            props.put(p + "auth.mechanisms", "XOAUTH2");
+            props.put(p + "auth.xoauth2.disable", "false");
+        }
+        extra.forEach((k, v) -> props.put(p + k, v));
+        return Session.getInstance(props);
+    }
+
+    /** The secret to pass to {@code Service.connect}: the password, or a fresh OAuth2 token. */
+    public static String secret(MailboxConfig config) {
+        Credentials c = config.credentials();
+        if (c instanceof Credentials.Password pw) {
+            return pw.reveal();
+        }
+        if (c instanceof Credentials.OAuth2 o) {
+            return o.currentToken();
+        }
+        throw new IllegalArgumentException("no credentials configured for " + config.displayUri());
+    }
+}
