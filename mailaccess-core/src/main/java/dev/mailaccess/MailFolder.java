@@ -116,6 +116,16 @@ public interface MailFolder extends AutoCloseable {
      */
     boolean awaitChange(Duration maxWait);
 
+    /**
+     * Summaries of the messages whose flags changed or that arrived since {@code modSeq} (a
+     * {@link FolderStatus#highestModSeq()} seen earlier), in one round trip whatever the folder's size (CONDSTORE
+     * {@code CHANGEDSINCE}). Needs {@link Capability#QUICK_RESYNC}.
+     */
+    default List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
+        // Reached only if an adapter declares QUICK_RESYNC usable without implementing it: an adapter bug.
+        throw new UnsupportedOperationException(getClass().getName() + " declares QUICK_RESYNC but has no changedSince");
+    }
+
     /** Closes the folder without expunging anything. */
     @Override
     void close();

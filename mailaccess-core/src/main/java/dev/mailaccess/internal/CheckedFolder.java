@@ -209,6 +209,16 @@ final class CheckedFolder implements MailFolder {
     }
 
     @Override
+    public List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
+        if (modSeq < 0) {
+            throw new IllegalArgumentException("modSeq must not be negative: " + modSeq);
+        }
+        mailbox.require(Capability.QUICK_RESYNC);
+        requireFetch(spec);
+        return mailbox.call(() -> folder.changedSince(modSeq, spec));
+    }
+
+    @Override
     public void close() {
         if (mailbox.isClosed()) {
             return;

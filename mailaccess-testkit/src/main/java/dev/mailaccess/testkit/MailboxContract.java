@@ -1,0 +1,802 @@
+package dev.mailaccess.testkit;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.AuthenticationException;
+import dev.mailaccess.BodyPart;
+import dev.mailaccess.Capability;
+import dev.mailaccess.CapabilityInfo;
+import dev.mailaccess.CapabilitySet;
+import dev.mailaccess.ConnectionException;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import dev.mailaccess.FolderInfo;
+import dev.mailaccess.FolderStatus;
+import dev.mailaccess.MailAccess;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.MailTimeoutException;
+import dev.mailaccess.Mailbox;
+import dev.mailaccess.MailboxClosedException;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.MessageGoneException;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.ReadOnlyFolderException;
+import dev.mailaccess.SortKey;
+import dev.mailaccess.Support;
+import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.search.SearchQuery;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract every adapter must honour, run against each server fixture. A test whose capability the adapter
+ * declares {@link Support#UNSUPPORTED} asserts the declared {@link UnsupportedCapabilityException} instead of
+ * being skipped, so both halves of the promise are tested. Functional tests run with emulation allowed; a separate
+ * test checks that emulated operations are refused, before any I/O, when it is not.
+ *
+ * <p>Subclasses name the server fixture, the protocol and the live capabilities they expect from that server.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class MailboxContract {
+
+    /** The server under test, usually a static fixture started once per class. */
+    protected abstract MailServerFixture fixture();
+
+    /** {@code imap} or {@code pop3}. */
+    protected abstract String protocol();
+
+    /** The live support this server should show for each capability (all of them). */
+    protected abstract Map<Capability, Support> expectedLiveSupport();
+
+    protected String user;
+
+    @BeforeEach
+    void freshUser() {
+        user = fixture().newUser();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    protected MailboxConfig.Builder config() {
+        return fixture().config(protocol(), user);
+    }
+
+    /** A session with emulation allowed. */
+    protected Mailbox connect() {
+        return MailAccess.connect(config().allowEmulation(true).build());
+    }
+
+    protected Mailbox connectStrict() {
+        return MailAccess.connect(config().allowEmulation(false).build());
+    }
+
+    protected Mailbox connectVia(LoopbackProxy proxy, boolean emulate) {
+        return MailAccess.connect(config().port(proxy.port()).allowEmulation(emulate).build());
+    }
+
+    protected LoopbackProxy proxy() {
+        return new LoopbackProxy(fixture().host(), fixture().port(protocol()));
+    }
+
+    protected void deliver(byte[] message) {
+        fixture().deliver(user, "INBOX", message, Flags.NONE);
+    }
+
+    protected boolean isImap() {
+        return protocol().equals("imap");
+    }
+
+    /**
+     * Runs {@code body} if the capability is usable with emulation allowed; otherwise asserts that it throws the
+     * declared {@link UnsupportedCapabilityException} for that capability.
+     */
+    protected void requires(Capability capability, Mailbox mb, ThrowingRunnable body) throws Exception {
+        if (mb.capabilities().isUsable(capability, true)) {
+            body.run();
+        } else {
+            assertThatThrownBy(body::run)
+                    .isInstanceOf(UnsupportedCapabilityException.class)
+                    .satisfies(e -> {
+                        UnsupportedCapabilityException u = (UnsupportedCapabilityException) e;
+                        assertThat(u.capability()).isEqualTo(capability);
+                        assertThat(u.protocol()).isEqualTo(protocol());
+                        assertThat(u.getMessage()).contains(capability.name()).contains(u.reason());
+                    });
+        }
+    }
+
+    /** A runnable that may throw. */
+    @FunctionalInterface
+    protected interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The listing spec this session can answer: flags only where the server keeps them. */
+    protected static FetchSpec listSpec(Mailbox mb) {
+        FetchSpec spec = FetchSpec.LIST;
+        if (!mb.capabilities().isUsable(Capability.SERVER_FLAGS, true)) {
+            spec = spec.without(FetchSpec.Item.FLAGS);
+        }
+        return spec;
+    }
+
+    protected static byte[] readAll(InputStream in) throws Exception {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    protected static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    protected List<String> messageIdsOnServer(String folder) {
+        return fixture().messages(user, folder).stream().map(TestMessages::messageId).toList();
+    }
+
+    // ---- capabilities ----------------------------------------------------------------------------------------
+
+    @Test
+    void declaresEveryCapabilityWithAReason() {
+        CapabilitySet stat = MailAccess.capabilitiesOf(protocol());
+        try (Mailbox mb = connect()) {
+            for (CapabilitySet set : List.of(stat, mb.capabilities())) {
+                assertThat(set.protocol()).isEqualTo(protocol());
+                for (Capability c : Capability.values()) {
+                    CapabilityInfo info = set.info(c);
+                    assertThat(info).as(c.name()).isNotNull();
+                    assertThat(info.reason()).as("reason of " + c).isNotBlank();
+                }
+            }
+        }
+    }
+
+    @Test
+    void liveCapabilitiesMatchTheServer() {
+        try (Mailbox mb = connect()) {
+            for (Map.Entry<Capability, Support> e : expectedLiveSupport().entrySet()) {
+                assertThat(mb.capabilities().support(e.getKey()))
+                        .as("%s on %s %s: %s", e.getKey(), fixture().name(), protocol(),
+                                mb.capabilities().info(e.getKey()).reason())
+                        .isEqualTo(e.getValue());
+            }
+            assertThat(expectedLiveSupport().keySet()).containsExactlyInAnyOrder(Capability.values());
+        }
+    }
+
+    @Test
+    void unusableOperationsFailBeforeAnyIo() throws Exception {
+        deliver(TestMessages.plain("a@example.test", "b@example.test", "one", "body"));
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, false); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            int checked = 0;
+            for (Capability c : Capability.values()) {
+                CapabilityInfo info = mb.capabilities().info(c);
+                if (info.support() == Support.NATIVE) {
+                    continue;
+                }
+                proxy.resetCounts();
+                assertThatThrownBy(() -> invoke(c, mb, inbox, ref))
+                        .as(c.name())
+                        .isInstanceOf(UnsupportedCapabilityException.class)
+                        .satisfies(e -> {
+                            UnsupportedCapabilityException u = (UnsupportedCapabilityException) e;
+                            assertThat(u.capability()).isEqualTo(c);
+                            assertThat(u.protocol()).isEqualTo(protocol());
+                            assertThat(u.support()).isEqualTo(info.support());
+                            assertThat(u.getMessage()).contains(info.reason());
+                        });
+                assertThat(proxy.commandCount()).as("commands sent for refused " + c).isZero();
+                checked++;
+            }
+            if (isImap()) {
+                assertThat(checked).isLessThan(Capability.values().length / 2);
+            } else {
+                assertThat(checked).as("POP3 lacks most online operations").isGreaterThanOrEqualTo(10);
+            }
+        }
+    }
+
+    /** One representative call of each capability's operation. */
+    private static void invoke(Capability c, Mailbox mb, MailFolder inbox, MessageRef ref) throws Exception {
+        switch (c) {
+            case HEADERS -> inbox.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE));
+            case BODY -> inbox.openMessage(ref).close();
+            case BODY_PART -> inbox.openPart(ref, "1").close();
+            case PARTIAL_BODY -> inbox.openMessage(ref, 0, 10).close();
+            case STABLE_IDS -> inbox.refs();
+            case FOLDERS -> mb.folders();
+            case SERVER_FLAGS -> inbox.addFlags(List.of(ref), Flags.of(Flag.FLAGGED));
+            case CUSTOM_KEYWORDS -> inbox.addFlags(List.of(ref), Flags.keywords("Work"));
+            case SERVER_SEARCH -> inbox.search(SearchQuery.subject("x"));
+            case COPY -> inbox.copy(List.of(ref), "Elsewhere");
+            case MOVE -> inbox.move(List.of(ref), "Elsewhere");
+            case APPEND -> inbox.append(new ByteArrayInputStream(TestMessages.numbered(1)), Flags.NONE, null);
+            case EXPUNGE -> inbox.expunge(List.of(ref));
+            case DELETE -> inbox.delete(List.of(ref));
+            case PUSH -> inbox.awaitChange(Duration.ofMillis(10));
+            case QUICK_RESYNC -> inbox.changedSince(1, FetchSpec.of(FetchSpec.Item.FLAGS));
+            case SORT -> inbox.sort(List.of(SortKey.ascending(SortKey.Field.DATE)), null);
+        }
+    }
+
+    // ---- folders ---------------------------------------------------------------------------------------------
+
+    @Test
+    void listsFoldersWithAttributes() throws Exception {
+        fixture().createFolder(user, "Projects");
+        try (Mailbox mb = connect()) {
+            requires(Capability.FOLDERS, mb, () -> {
+                List<FolderInfo> folders = mb.folders();
+                assertThat(folders).extracting(FolderInfo::path).contains("INBOX", "Projects");
+                assertThat(folders).filteredOn(f -> f.path().equals("INBOX")).first()
+                        .satisfies(f -> assertThat(f.selectable()).isTrue());
+            });
+        }
+    }
+
+    @Test
+    void createsAndDeletesFolders() throws Exception {
+        try (Mailbox mb = connect()) {
+            requires(Capability.FOLDERS, mb, () -> {
+                mb.createFolder("Receipts");
+                assertThat(mb.folders()).extracting(FolderInfo::path).contains("Receipts");
+                mb.deleteFolder("Receipts");
+                assertThat(mb.folders()).extracting(FolderInfo::path).doesNotContain("Receipts");
+            });
+        }
+    }
+
+    @Test
+    void unknownFolderIsReported() throws Exception {
+        try (Mailbox mb = connect()) {
+            requires(Capability.FOLDERS, mb, () -> assertThatThrownBy(
+                    () -> mb.folder("No Such Folder", AccessMode.READ_ONLY))
+                    .isInstanceOf(dev.mailaccess.FolderNotFoundException.class)
+                    .hasMessageContaining("No Such Folder"));
+        }
+    }
+
+    @Test
+    void reportsFolderStatus() {
+        deliver(TestMessages.numbered(1));
+        fixture().deliver(user, "INBOX", TestMessages.numbered(2), Flags.of(Flag.SEEN));
+        deliver(TestMessages.numbered(3));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            FolderStatus st = inbox.status();
+            assertThat(st.messages()).isEqualTo(3);
+            if (isImap()) {
+                assertThat(st.unseen()).isEqualTo(2);
+                assertThat(st.uidValidity()).isPositive();
+                assertThat(st.uidNext()).isGreaterThan(3);
+                assertThat(mb.status("INBOX").messages()).isEqualTo(3);
+            } else {
+                assertThat(st.unseen()).as("POP3 cannot tell unseen").isEqualTo(-1);
+            }
+        }
+    }
+
+    // ---- listing -------------------------------------------------------------------------------------------
+
+    @Test
+    void listsSummariesWithDecodedHeaders() {
+        deliver(TestMessages.plain("Alice <alice@example.test>", "bob@example.test", "Hello", "hi\r\n"));
+        deliver(TestMessages.nonAscii());
+        List<byte[]> raw = fixture().messages(user, "INBOX");
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<MessageSummary> list = inbox.summaries(listSpec(mb).withHeaders("Message-ID"));
+            assertThat(list).hasSize(2);
+            MessageSummary first = list.get(0);
+            MessageSummary second = list.get(1);
+            assertThat(first.envelope().subject()).isEqualTo("Hello");
+            assertThat(first.envelope().from()).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.name()).isEqualTo("Alice");
+                        assertThat(a.email()).isEqualTo("alice@example.test");
+                    });
+            assertThat(second.envelope().subject()).isEqualTo("Grüße aus Köln ✓");
+            assertThat(second.envelope().from().get(0).name()).isEqualTo("Jürgen Müller");
+            assertThat(second.envelope().date().toInstant()).isEqualTo(TestMessages.SENT);
+            assertThat(second.envelope().messageId()).isEqualTo(TestMessages.messageId(raw.get(1)));
+            assertThat(second.headers().get("Message-ID")).containsExactly(TestMessages.messageId(raw.get(1)));
+            assertThat(first.size()).isEqualTo(raw.get(0).length);
+            assertThat(second.size()).isEqualTo(raw.get(1).length);
+            if (isImap()) {
+                assertThat(first.internalDate()).isNotNull();
+                assertThat(first.flags()).isEqualTo(Flags.NONE);
+            }
+            assertThat(list).extracting(MessageSummary::ref).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void newestAndChosenRefsSelectMessages() {
+        for (int i = 1; i <= 5; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            FetchSpec spec = FetchSpec.of(FetchSpec.Item.ENVELOPE);
+            assertThat(inbox.newest(2, spec)).extracting(s -> s.envelope().subject())
+                    .containsExactly("Message 4", "Message 5");
+            assertThat(inbox.newest(50, spec)).hasSize(5);
+            List<MessageRef> refs = inbox.refs();
+            assertThat(refs).hasSize(5);
+            MessageRef missing = isImap() ? MessageRef.imap(refs.get(0).uidValidity(), 999_999)
+                    : MessageRef.pop3("no-such-uidl");
+            List<MessageSummary> chosen = inbox.summaries(List.of(refs.get(3), missing, refs.get(1)), spec);
+            assertThat(chosen).extracting(s -> s.envelope().subject()).containsExactly("Message 2", "Message 4");
+        }
+    }
+
+    @Test
+    void listingIsOneBatchOnImapAndOneCommandPerMessageOnPop3() {
+        List<byte[]> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(TestMessages.numbered(i));
+        }
+        many.forEach(this::deliver);
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
+            FetchSpec spec = listSpec(mb);
+            proxy.resetCounts();
+            assertThat(inbox.newest(10, spec)).hasSize(10);
+            int forTen = proxy.commandCount();
+            proxy.resetCounts();
+            assertThat(inbox.summaries(spec)).hasSize(1000);
+            int forAll = proxy.commandCount();
+            System.out.printf("[%s %s] commands to list 10 summaries: %d, 1000 summaries: %d%n",
+                    fixture().name(), protocol(), forTen, forAll);
+            if (isImap()) {
+                assertThat(forAll).as(proxy.describeCommands()).isEqualTo(forTen).isLessThanOrEqualTo(3);
+            } else {
+                assertThat(forAll).isGreaterThanOrEqualTo(1000);
+                assertThat(mb.capabilities().info(Capability.HEADERS).reason()).containsIgnoringCase("per message");
+            }
+        }
+    }
+
+    // ---- bodies --------------------------------------------------------------------------------------------
+
+    @Test
+    void streamsTheExactMessageWithoutMarkingItSeen() throws Exception {
+        deliver(TestMessages.nonAscii());
+        byte[] expected = fixture().messages(user, "INBOX").get(0);
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            assertThat(readAll(inbox.openMessage(ref))).isEqualTo(expected);
+            if (mb.capabilities().isUsable(Capability.SERVER_FLAGS, false)) {
+                assertThat(inbox.summaries(List.of(ref), FetchSpec.of(FetchSpec.Item.FLAGS)).get(0).flags()
+                        .contains(Flag.SEEN)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void streamsAMessageOfSeveralMegabytes() throws Exception {
+        deliver(TestMessages.large(6_000_000, 42));
+        byte[] expected = fixture().messages(user, "INBOX").get(0);
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            assertThat(sha256(readAll(inbox.openMessage(ref)))).isEqualTo(sha256(expected));
+        }
+    }
+
+    @Test
+    void streamsAByteRange() throws Exception {
+        deliver(TestMessages.plain("a@example.test", "b@example.test", "Range", "0123456789abcdef\r\n"));
+        byte[] expected = fixture().messages(user, "INBOX").get(0);
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            requires(Capability.PARTIAL_BODY, mb, () -> {
+                assertThat(readAll(inbox.openMessage(ref, 10, 25)))
+                        .isEqualTo(java.util.Arrays.copyOfRange(expected, 10, 35));
+                assertThat(readAll(inbox.openMessage(ref, expected.length - 5, 100)))
+                        .isEqualTo(java.util.Arrays.copyOfRange(expected, expected.length - 5, expected.length));
+            });
+        }
+    }
+
+    @Test
+    void streamsOneAttachmentDecoded() throws Exception {
+        byte[] attachment = TestMessages.randomBytes(300_000, 7);
+        deliver(TestMessages.withAttachment("Report", "report.bin", attachment));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            requires(Capability.BODY_PART, mb, () -> {
+                MessageSummary s = inbox.summaries(FetchSpec.of(FetchSpec.Item.STRUCTURE)).get(0);
+                BodyPart root = s.structure();
+                assertThat(root.contentType()).isEqualTo("multipart/mixed");
+                BodyPart att = root.flatten().stream().filter(BodyPart::isAttachment).findFirst().orElseThrow();
+                assertThat(att.path()).isEqualTo("2");
+                assertThat(att.fileName()).isEqualTo("report.bin");
+                assertThat(att.encoding()).isEqualTo("base64");
+                assertThat(readAll(inbox.openPart(s.ref(), att.path()))).isEqualTo(attachment);
+                assertThat(new String(readAll(inbox.openPart(s.ref(), "1")), "UTF-8"))
+                        .isEqualTo("See the attachment.\r\n");
+            });
+        }
+    }
+
+    @Test
+    void refsOfRemovedMessagesAreGone() throws Exception {
+        deliver(TestMessages.numbered(1));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef real = inbox.refs().get(0);
+            MessageRef missing = isImap() ? MessageRef.imap(real.uidValidity(), 999_999)
+                    : MessageRef.pop3("no-such-uidl");
+            assertThatThrownBy(() -> readAll(inbox.openMessage(missing))).isInstanceOf(MessageGoneException.class);
+            if (isImap()) {
+                MessageRef stale = MessageRef.imap(real.uidValidity() + 1, real.uid());
+                assertThatThrownBy(() -> readAll(inbox.openMessage(stale)))
+                        .isInstanceOf(MessageGoneException.class);
+            }
+        }
+    }
+
+    @Test
+    void refsStayValidAfterAnotherClientRemovesMessages() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        List<byte[]> raw = fixture().messages(user, "INBOX");
+        Mailbox first = connect();
+        MailFolder inbox = first.inbox();
+        List<MessageRef> refs = inbox.refs();
+        if (!isImap()) {
+            // A POP3 maildrop is locked while a session is open: the other client comes between sessions.
+            inbox.close();
+            first.close();
+        }
+        try (Mailbox other = connect(); MailFolder otherInbox = other.inbox()) {
+            otherInbox.delete(List.of(otherInbox.refs().get(0)));
+            if (isImap()) {
+                otherInbox.expunge(List.of(otherInbox.refs().get(0)));
+            }
+        }
+        if (!isImap()) {
+            first = connect();
+            inbox = first.inbox();
+        }
+        try (Mailbox mb = first; MailFolder f = inbox) {
+            assertThat(readAll(f.openMessage(refs.get(2)))).isEqualTo(raw.get(2));
+            assertThat(f.summaries(refs, FetchSpec.of(FetchSpec.Item.ENVELOPE)))
+                    .extracting(s -> s.envelope().subject()).containsExactly("Message 2", "Message 3");
+            MessageRef gone = refs.get(0);
+            assertThatThrownBy(() -> readAll(f.openMessage(gone))).isInstanceOf(MessageGoneException.class);
+        }
+    }
+
+    // ---- flags, delete, expunge ------------------------------------------------------------------------------
+
+    @Test
+    void flagsAndKeywordsPersist() throws Exception {
+        deliver(TestMessages.numbered(1));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            requires(Capability.SERVER_FLAGS, mb, () -> {
+                inbox.addFlags(List.of(ref), Flags.of(Flag.FLAGGED, Flag.SEEN));
+                inbox.removeFlags(List.of(ref), Flags.of(Flag.SEEN));
+            });
+            requires(Capability.CUSTOM_KEYWORDS, mb, () -> inbox.addFlags(List.of(ref), Flags.keywords("Work")));
+        }
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            requires(Capability.SERVER_FLAGS, mb, () -> {
+                Flags flags = inbox.summaries(FetchSpec.of(FetchSpec.Item.FLAGS)).get(0).flags();
+                assertThat(flags.system()).containsExactly(Flag.FLAGGED);
+                if (mb.capabilities().isUsable(Capability.CUSTOM_KEYWORDS, false)) {
+                    assertThat(flags.keywords()).containsExactly("Work");
+                }
+            });
+        }
+    }
+
+    @Test
+    void expungeRemovesExactlyTheChosenMessages() throws Exception {
+        deliver(TestMessages.numbered(1));
+        deliver(TestMessages.numbered(2));
+        // Marked deleted by another client: an exact expunge must leave it alone.
+        fixture().deliver(user, "INBOX", TestMessages.numbered(3), Flags.of(Flag.DELETED));
+        List<String> ids = messageIdsOnServer("INBOX");
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef first = inbox.refs().get(0);
+            requires(Capability.EXPUNGE, mb, () -> {
+                inbox.delete(List.of(first));
+                inbox.expunge(List.of(first));
+                assertThat(messageIdsOnServer("INBOX")).containsExactly(ids.get(1), ids.get(2));
+                assertThat(inbox.refs()).hasSize(2).doesNotContain(first);
+            });
+        }
+    }
+
+    @Test
+    void deleteTakesEffectOnlyWhenExpungedOrAtQuit() throws Exception {
+        deliver(TestMessages.numbered(1));
+        deliver(TestMessages.numbered(2));
+        List<String> ids = messageIdsOnServer("INBOX");
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            inbox.delete(List.of(inbox.refs().get(0)));
+            assertThat(messageIdsOnServer("INBOX")).hasSize(2);
+        }
+        if (isImap()) {
+            // IMAP: marked \Deleted, still there until expunged; closing the folder never expunges.
+            assertThat(messageIdsOnServer("INBOX")).hasSize(2);
+        } else {
+            // POP3: DELE becomes final at QUIT.
+            assertThat(messageIdsOnServer("INBOX")).containsExactly(ids.get(1));
+        }
+    }
+
+    @Test
+    void readOnlyFoldersRefuseChanges() {
+        deliver(TestMessages.numbered(1));
+        try (Mailbox mb = connect(); MailFolder ro = mb.folder("INBOX", AccessMode.READ_ONLY)) {
+            MessageRef ref = ro.refs().get(0);
+            assertThat(ro.mode()).isEqualTo(AccessMode.READ_ONLY);
+            assertThatThrownBy(() -> ro.delete(List.of(ref))).isInstanceOf(ReadOnlyFolderException.class);
+        }
+    }
+
+    // ---- copy, move, append --------------------------------------------------------------------------------
+
+    @Test
+    void copiesMessages() throws Exception {
+        deliver(TestMessages.numbered(1));
+        fixture().createFolder(user, "Archive");
+        String id = messageIdsOnServer("INBOX").get(0);
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            requires(Capability.COPY, mb, () -> {
+                Map<MessageRef, MessageRef> copied = inbox.copy(List.of(ref), "Archive");
+                assertThat(messageIdsOnServer("Archive")).containsExactly(id);
+                assertThat(messageIdsOnServer("INBOX")).containsExactly(id);
+                assertThat(copied).containsOnlyKeys(ref);
+                try (MailFolder archive = mb.folder("Archive", AccessMode.READ_ONLY)) {
+                    assertThat(archive.refs()).containsExactly(copied.get(ref));
+                }
+            });
+        }
+    }
+
+    @Test
+    void movesMessages() throws Exception {
+        deliver(TestMessages.numbered(1));
+        deliver(TestMessages.numbered(2));
+        fixture().createFolder(user, "Archive");
+        List<String> ids = messageIdsOnServer("INBOX");
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            requires(Capability.MOVE, mb, () -> {
+                Map<MessageRef, MessageRef> moved = inbox.move(List.of(ref), "Archive");
+                assertThat(messageIdsOnServer("Archive")).containsExactly(ids.get(0));
+                assertThat(messageIdsOnServer("INBOX")).containsExactly(ids.get(1));
+                assertThat(moved).containsOnlyKeys(ref);
+            });
+        }
+    }
+
+    @Test
+    void appendsMessagesAndReturnsTheirRef() throws Exception {
+        byte[] draft = TestMessages.plain("me@example.test", "you@example.test", "Draft", "draft body\r\n");
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            requires(Capability.APPEND, mb, () -> {
+                MessageRef ref = inbox.append(new ByteArrayInputStream(draft), Flags.of(Flag.DRAFT), null)
+                        .orElseThrow();
+                assertThat(messageIdsOnServer("INBOX")).containsExactly(TestMessages.messageId(draft));
+                MessageSummary s = inbox.summaries(List.of(ref), FetchSpec.LIST).get(0);
+                assertThat(s.envelope().subject()).isEqualTo("Draft");
+                assertThat(s.flags().contains(Flag.DRAFT)).isTrue();
+            });
+        }
+    }
+
+    // ---- search, sort, push --------------------------------------------------------------------------------
+
+    @Test
+    void searchesIncludingNonAsciiText() throws Exception {
+        deliver(TestMessages.plain("Alice <alice@example.test>", "bob@example.test", "Quarterly report", "numbers\r\n"));
+        deliver(TestMessages.nonAscii());
+        deliver(TestMessages.plain("Carol <carol@example.test>", "bob@example.test", "Lunch", "pizza today\r\n"));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            requires(Capability.SERVER_SEARCH, mb, () -> {
+                assertThat(inbox.search(SearchQuery.subject("quarterly"))).containsExactly(refs.get(0));
+                assertThat(inbox.search(SearchQuery.subject("Grüße"))).containsExactly(refs.get(1));
+                assertThat(inbox.search(SearchQuery.from("carol"))).containsExactly(refs.get(2));
+                assertThat(inbox.search(SearchQuery.body("pizza"))).containsExactly(refs.get(2));
+                assertThat(inbox.search(SearchQuery.not(SearchQuery.from("alice"))))
+                        .containsExactly(refs.get(1), refs.get(2));
+                assertThat(inbox.search(SearchQuery.or(SearchQuery.from("alice"), SearchQuery.subject("lunch"))))
+                        .containsExactly(refs.get(0), refs.get(2));
+                assertThat(inbox.search(SearchQuery.all())).containsExactlyElementsOf(refs);
+            });
+        }
+    }
+
+    @Test
+    void searchOnFlagsNeedsServerFlags() throws Exception {
+        fixture().deliver(user, "INBOX", TestMessages.numbered(1), Flags.of(Flag.SEEN));
+        deliver(TestMessages.numbered(2));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            requires(Capability.SERVER_FLAGS, mb, () -> assertThat(
+                    inbox.search(SearchQuery.not(SearchQuery.flag(Flag.SEEN)))).containsExactly(refs.get(1)));
+        }
+    }
+
+    @Test
+    void sortsOnTheServer() throws Exception {
+        deliver(TestMessages.plain("a@example.test", "b@example.test", "Banana", "x\r\n"));
+        deliver(TestMessages.plain("a@example.test", "b@example.test", "Apple", "x\r\n"));
+        deliver(TestMessages.plain("a@example.test", "b@example.test", "Cherry", "x\r\n"));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            requires(Capability.SORT, mb, () -> {
+                assertThat(inbox.sort(List.of(SortKey.ascending(SortKey.Field.SUBJECT)), SearchQuery.all()))
+                        .containsExactly(refs.get(1), refs.get(0), refs.get(2));
+                assertThat(inbox.sort(List.of(SortKey.descending(SortKey.Field.SUBJECT)), null))
+                        .containsExactly(refs.get(2), refs.get(0), refs.get(1));
+            });
+        }
+    }
+
+    @Test
+    void awaitsNewMail() throws Exception {
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            requires(Capability.PUSH, mb, () -> {
+                assertThat(inbox.awaitChange(Duration.ofMillis(300))).isFalse();
+                CompletableFuture<Void> later = CompletableFuture.runAsync(() -> {
+                    sleep(500);
+                    deliver(TestMessages.numbered(1));
+                });
+                long start = System.nanoTime();
+                assertThat(inbox.awaitChange(Duration.ofSeconds(20))).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+                later.join();
+                assertThat(inbox.refs()).hasSize(1);
+            });
+        }
+    }
+
+    @Test
+    void reportsChangesSinceAModSeq() throws Exception {
+        deliver(TestMessages.numbered(1));
+        deliver(TestMessages.numbered(2));
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            requires(Capability.QUICK_RESYNC, mb, () -> {
+                long modSeq = inbox.status().highestModSeq();
+                assertThat(modSeq).isPositive();
+                inbox.addFlags(List.of(refs.get(1)), Flags.of(Flag.FLAGGED));
+                List<MessageSummary> changed = inbox.changedSince(modSeq, FetchSpec.of(FetchSpec.Item.FLAGS));
+                assertThat(changed).extracting(MessageSummary::ref).containsExactly(refs.get(1));
+                assertThat(changed.get(0).flags().contains(Flag.FLAGGED)).isTrue();
+            });
+        }
+    }
+
+    // ---- failures ------------------------------------------------------------------------------------------
+
+    @Test
+    void wrongPasswordIsAnAuthenticationFailureWithoutTheSecret() {
+        String secret = "Wr0ng-Secret-" + System.nanoTime();
+        MailboxConfig cfg = config().password(secret).build();
+        assertThat(cfg.toString()).doesNotContain(secret);
+        assertThatThrownBy(() -> MailAccess.connect(cfg))
+                .isInstanceOf(AuthenticationException.class)
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain(secret);
+                    }
+                });
+    }
+
+    @Test
+    void serverClosingTheConnectionMidCommandIsAConnectionFailure() {
+        for (int i = 1; i <= 3; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            proxy.cutOn(isImap() ? "FETCH" : "TOP", 20);
+            assertThatThrownBy(() -> inbox.summaries(List.of(ref), FetchSpec.of(FetchSpec.Item.ENVELOPE)))
+                    .isInstanceOf(ConnectionException.class)
+                    .satisfies(e -> assertThat(((ConnectionException) e).isRetryable()).isTrue());
+        }
+        // A fresh session still works.
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            assertThat(inbox.refs()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aHungServerTimesOut() {
+        deliver(TestMessages.numbered(1));
+        try (LoopbackProxy proxy = proxy();
+             Mailbox mb = MailAccess.connect(config().port(proxy.port()).allowEmulation(true)
+                     .readTimeout(Duration.ofSeconds(1)).build());
+             MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            proxy.stall(true);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> inbox.summaries(List.of(ref), FetchSpec.of(FetchSpec.Item.ENVELOPE)))
+                    .isInstanceOf(MailTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            proxy.stall(false);
+        }
+    }
+
+    @Test
+    void closingFromAnotherThreadAbortsACallInProgress() throws Exception {
+        deliver(TestMessages.numbered(1));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (LoopbackProxy proxy = proxy()) {
+            Mailbox mb = connectVia(proxy, true);
+            MailFolder inbox = mb.inbox();
+            MessageRef ref = inbox.refs().get(0);
+            proxy.stall(true);
+            Future<?> blocked = pool.submit(() -> inbox.summaries(List.of(ref), FetchSpec.of(FetchSpec.Item.ENVELOPE)));
+            sleep(300);
+            long start = System.nanoTime();
+            mb.close();
+            assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(MailboxClosedException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThatThrownBy(inbox::refs).isInstanceOf(MailboxClosedException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMailboxCanBeSharedBetweenThreads() throws Exception {
+        for (int i = 1; i <= 20; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            List<String> expected = inbox.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE)).stream()
+                    .map(s -> s.envelope().subject()).toList();
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(pool.submit(() -> {
+                    List<String> last = null;
+                    for (int i = 0; i < 5; i++) {
+                        last = inbox.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE)).stream()
+                                .map(s -> s.envelope().subject()).toList();
+                        readAll(inbox.openMessage(inbox.refs().get(i))).clone();
+                    }
+                    return last;
+                }));
+            }
+            for (Future<List<String>> f : results) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
