@@ -1,0 +1,126 @@
+package dev.mailaccess.cli;
+
+import dev.mailaccess.MailAccess;
+import dev.mailaccess.Mailbox;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.TlsMode;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The options every command that connects shares: password, TLS, trust, emulation, timeout. */
+public final class ConnectionOptions {
+    /** The environment variable holding the password. */
+    public static final String PASSWORD_VARIABLE = "MAILACCESS_PASSWORD";
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the password from the first line of FILE (default: $" + PASSWORD_VARIABLE + ").")
+    private Path passwordFile;
+
+    @Option(names = "--tls", paramLabel = "MODE",
+            description = "none, starttls or implicit (default: implicit for imaps/pop3s, starttls for imap/pop3). "
+                    + "none sends the password in clear text.")
+    private TlsMode tls;
+
+    @Option(names = "--trust", paramLabel = "FILE.pem",
+            description = "Also trust the PEM certificate(s) in FILE (a private CA or a self-signed server).")
+    private List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--emulate",
+            description = "Allow EMULATED operations (e.g. search on POP3, which downloads every message).")
+    private boolean emulate;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Connect and read timeout in seconds (default: 20 s connect, 60 s read).")
+    private Integer timeoutSeconds;
+
+    /** Whether {@code --emulate} was given. */
+    public boolean emulate() {
+        return emulate;
+    }
+
+    /** Builds the configuration for a URL from these options and the context's environment. */
+    public MailboxConfig config(String url, CliContext context) {
+        MailboxConfig.Builder b;
+        try {
+            b = MailboxConfig.fromUri(new URI(url));
+        } catch (URISyntaxException e) {
+            throw new UsageException("not a URL: " + url + " (" + e.getReason() + ")");
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UsageException("bad URL '" + url + "': " + e.getMessage());
+        }
+        if (tls != null) {
+            b.tlsMode(tls);
+        }
+        for (Path pem : trust) {
+            readCertificates(pem).forEach(b::trust);
+        }
+        if (timeoutSeconds != null) {
+            if (timeoutSeconds <= 0) {
+                throw new UsageException("--timeout must be a positive number of seconds: " + timeoutSeconds);
+            }
+            Duration t = Duration.ofSeconds(timeoutSeconds);
+            b.connectTimeout(t).readTimeout(t);
+        }
+        String password = password(context);
+        context.addSecret(password);
+        return b.password(password).allowEmulation(emulate).build();
+    }
+
+    /** Connects and logs in. */
+    public Mailbox connect(String url, CliContext context) {
+        return MailAccess.connect(config(url, context));
+    }
+
+    private String password(CliContext context) {
+        if (passwordFile != null) {
+            try {
+                String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst()
+                        .orElse("");
+                if (first.isEmpty()) {
+                    throw new UsageException("the password file " + passwordFile + " is empty");
+                }
+                return first;
+            } catch (IOException e) {
+                throw new UsageException("cannot read the password file " + passwordFile + ": " + e, e);
+            }
+        }
+        String pw = context.env(PASSWORD_VARIABLE);
+        if (pw == null || pw.isEmpty()) {
+            throw new UsageException("no password: set " + PASSWORD_VARIABLE + " or use --password-file FILE");
+        }
+        return pw;
+    }
+
+    private static List<X509Certificate> readCertificates(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : certs) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new UsageException("no certificate in " + pem);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + pem + ": " + e, e);
+        } catch (CertificateException e) {
+            throw new UsageException("not a PEM certificate file: " + pem + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

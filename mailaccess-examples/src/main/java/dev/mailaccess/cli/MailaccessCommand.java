@@ -1,0 +1,44 @@
+package dev.mailaccess.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The top command: holds the shared context and the {@code --verbose} switch, and lists the subcommands. */
+@Command(name = "mailaccess", mixinStandardHelpOptions = true, version = "mailaccess 0.1.0",
+        description = "One mailbox API over POP3 and IMAP: list, show and search mail, and see what each protocol "
+                + "can do.",
+        footer = {"",
+                "URL: imaps://user@host[:port], imap://..., pop3s://..., pop3://... (imap:// and pop3:// require "
+                        + "STARTTLS unless --tls=none).",
+                "Password: environment variable MAILACCESS_PASSWORD, or --password-file FILE.",
+                "Exit codes: 0 ok, 1 error, 2 usage, 3 authentication failed, 4 connection or timeout, "
+                        + "5 unsupported capability."},
+        subcommands = {DemoCommand.class, CapabilitiesCommand.class, FoldersCommand.class, ListCommand.class,
+                ShowCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+public final class MailaccessCommand implements Runnable {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    private boolean verbose;
+
+    MailaccessCommand(CliContext context) {
+        this.context = context;
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo, capabilities, "
+                + "folders, list, show or search");
+    }
+}
