@@ -1,0 +1,248 @@
+package dev.mailaccess.store;
+
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import dev.mailaccess.MailAccessException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * A Maildir on disk ({@code tmp/}, {@code new/}, {@code cur/}), readable by Dovecot, mutt and mbsync. Messages are
+ * delivered the durable way: written to {@code tmp/}, fsynced, renamed into {@code new/}, and the directory fsynced,
+ * so a message is either completely there or not at all. The root and every file are private to the user
+ * (0700 / 0600) where the file system supports POSIX permissions.
+ *
+ * <p>Each message file is named after a caller-chosen key ({@code <key>.mailaccess,S=<size>}), which is what lets a
+ * rerun after a crash recognise a message it already stored.
+ */
+public final class Maildir {
+    private static final String SUFFIX = ".mailaccess";
+    private final Path root;
+    private final boolean fsync;
+
+    private Maildir(Path root, boolean fsync) {
+        this.root = root;
+        this.fsync = fsync;
+    }
+
+    /**
+     * Opens a Maildir, creating it (private to the user) if needed.
+     *
+     * @throws StoreException if it cannot be created or is not writable
+     */
+    public static Maildir open(Path root) {
+        return open(root, true);
+    }
+
+    /** Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests, benchmarks). */
+    public static Maildir open(Path root, boolean fsync) {
+        try {
+            createPrivateDirectory(root);
+            for (String sub : List.of("tmp", "new", "cur")) {
+                createPrivateDirectory(root.resolve(sub));
+            }
+            if (!Files.isWritable(root.resolve("tmp")) || !Files.isWritable(root.resolve("new"))) {
+                throw new StoreException("Maildir " + root + " is not writable", null);
+            }
+            return new Maildir(root, fsync);
+        } catch (IOException e) {
+            throw new StoreException("cannot create Maildir " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: rely on its defaults
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Stores a message durably under {@code new/}. The caller makes sure the key is not stored yet ({@link #keys()}
+     * once, or {@link #find(String)}); a second delivery under the same key is refused.
+     *
+     * @param key a file-name-safe unique key ({@code [A-Za-z0-9_-]+}), e.g. a hash of the message's source id
+     * @return the message file
+     * @throws StoreException when the disk is full or not writable; nothing partial is left in new/
+     */
+    public Path deliver(String key, InputStream content) {
+        checkKey(key);
+        Path tmp = root.resolve("tmp").resolve(key + SUFFIX + "." + ProcessHandle.current().pid());
+        try {
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                setPrivate(tmp);
+                size = content.transferTo(out);
+                out.flush();
+                if (fsync) {
+                    ch.force(true);
+                }
+            }
+            Path target = root.resolve("new").resolve(key + SUFFIX + ",S=" + size);
+            moveAtomically(tmp, target);
+            if (fsync) {
+                fsyncDirectory(root.resolve("new"));
+            }
+            return target;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the tmp file is harmless; Maildir readers ignore tmp/
+            }
+            throw new StoreException("cannot store message in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            throw new IOException("atomic rename into " + to.getParent() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void setPrivate(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not POSIX: keep the default
+        }
+    }
+
+    /** Forces a directory's entries to disk, so a rename survives a crash. */
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+
+    /** The stored file for a key, in new/ or cur/ (whatever flags a mail reader added), or null. */
+    public Path find(String key) {
+        checkKey(key);
+        String prefix = key + SUFFIX;
+        for (String sub : List.of("new", "cur")) {
+            try (Stream<Path> files = Files.list(root.resolve(sub))) {
+                Path hit = files.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith(prefix) && (n.length() == prefix.length()
+                            || n.charAt(prefix.length()) == ',' || n.charAt(prefix.length()) == ':');
+                }).findFirst().orElse(null);
+                if (hit != null) {
+                    return hit;
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + root.resolve(sub) + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /** Keys of every message this library stored here (in new/ or cur/). */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        for (String sub : List.of("new", "cur")) {
+            try (Stream<Path> files = Files.list(root.resolve(sub))) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.contains(SUFFIX))
+                        .forEach(n -> keys.add(n.substring(0, n.indexOf(SUFFIX))));
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + root.resolve(sub) + ": " + e.getMessage(), e);
+            }
+        }
+        return keys;
+    }
+
+    /** Every message file in new/ and cur/, whoever stored it. */
+    public List<Path> messages() {
+        List<Path> out = new ArrayList<>();
+        for (String sub : List.of("new", "cur")) {
+            try (Stream<Path> files = Files.list(root.resolve(sub))) {
+                files.filter(Files::isRegularFile).sorted().forEach(out::add);
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + root.resolve(sub) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The flags encoded in a Maildir file name ({@code :2,FRS}). */
+    public static Flags flagsOf(Path file) {
+        String name = file.getFileName().toString();
+        int info = name.indexOf(":2,");
+        List<Flag> flags = new ArrayList<>();
+        if (info >= 0) {
+            for (char c : name.substring(info + 3).toCharArray()) {
+                for (Flag f : Flag.values()) {
+                    if (f.maildirLetter() == c) {
+                        flags.add(f);
+                    }
+                }
+            }
+        }
+        return Flags.of(flags, List.of());
+    }
+
+    private static void checkKey(String key) {
+        if (key.isEmpty() || !key.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("Maildir key must match [A-Za-z0-9_-]+: " + key);
+        }
+    }
+
+    /** The Maildir or its state could not be written or read. Nothing on the server is deleted after this. */
+    public static final class StoreException extends MailAccessException {
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes a small file durably: write a new file, fsync it, rename it over the old one, fsync the directory. */
+    public static void writeAtomically(Path file, byte[] content, boolean fsync) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        try {
+            createPrivateDirectory(file.getParent());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                setPrivate(tmp);
+                ch.write(java.nio.ByteBuffer.wrap(content));
+                if (fsync) {
+                    ch.force(true);
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (fsync) {
+                fsyncDirectory(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package dev.mailaccess.sync;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.Capability;
+import dev.mailaccess.ConnectionException;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.MailAccess;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.Mailbox;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.MessageGoneException;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.ProgressListener;
+import dev.mailaccess.store.Maildir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Offline mode: moves mail from a mailbox (POP3, or IMAP folders) into a local {@link Maildir}, then, by policy,
+ * deletes it on the server. Never loses a message and never stores one twice, whatever fails:
+ * <ul>
+ *   <li>each message is written to {@code tmp/}, fsynced and renamed into {@code new/} under a name derived from
+ *       its server id (POP3 UIDL; IMAP UIDVALIDITY + UID) before anything is deleted on the server;</li>
+ *   <li>a rerun recognises what it already has by those names and by its state file (committed by write-new, fsync,
+ *       rename), so it downloads only what is new, even after a crash between the local write and the state commit;
+ *       </li>
+ *   <li>deletions are committed every {@link Builder#commitEvery(int)} messages: IMAP by UID EXPUNGE of exactly
+ *       those messages, POP3 by DELE and ending the session with QUIT (POP3 deletions only take effect then), which
+ *       bounds what a dropped connection makes the next attempt download again;</li>
+ *   <li>a dropped connection or timeout reconnects with exponential backoff and carries on, up to
+ *       {@link Builder#maxAttempts(int)} attempts; a full or unwritable disk stops at once, deleting nothing whose
+ *       copy is not durable.</li>
+ * </ul>
+ */
+public final class OfflineFetch {
+
+    /** What happens on the server after a message is stored locally. */
+    public sealed interface Retention {
+        /** Delete after download (the offline default). */
+        record Delete() implements Retention {
+        }
+
+        /** Leave everything on the server. */
+        record Keep() implements Retention {
+        }
+
+        /** Leave on the server for a number of days after the first download, then delete. */
+        record KeepDays(int days) implements Retention {
+            public KeepDays {
+                if (days < 0) {
+                    throw new IllegalArgumentException("days must not be negative");
+                }
+            }
+        }
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param downloaded      messages stored this run
+     * @param bytes           bytes stored this run
+     * @param alreadyPresent  messages on the server that were already stored locally
+     * @param deletedOnServer messages deleted on the server this run
+     * @param reconnects      connections re-established after a failure
+     * @param elapsed         wall time
+     */
+    public record Result(int downloaded, long bytes, int alreadyPresent, int deletedOnServer, int reconnects,
+                         Duration elapsed) {
+    }
+
+    private final MailboxConfig config;
+    private final Function<MailboxConfig, Mailbox> connector;
+    private final Maildir maildir;
+    private final List<String> folders;
+    private final Retention retention;
+    private final int commitEvery;
+    private final int maxAttempts;
+    private final Duration backoff;
+    private final ProgressListener listener;
+    private final Clock clock;
+    private final boolean fsync;
+    private final OfflineState state;
+
+    private OfflineFetch(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.connector = b.connector;
+        this.fsync = b.fsync;
+        this.maildir = Maildir.open(Objects.requireNonNull(b.maildir, "maildir"), fsync);
+        this.folders = List.copyOf(b.folders);
+        this.retention = b.retention;
+        this.commitEvery = b.commitEvery;
+        this.maxAttempts = b.maxAttempts;
+        this.backoff = b.backoff;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.state = OfflineState.load(maildir.root().resolve(".mailaccess")
+                .resolve("offline-" + hash(config.protocol() + "|" + config.host() + "|" + config.user())
+                        .substring(0, 16) + ".state"), fsync);
+    }
+
+    public static Builder builder(MailboxConfig config, Path maildir) {
+        return new Builder(config, maildir);
+    }
+
+    /**
+     * Downloads everything not yet stored, applying the retention policy.
+     *
+     * @throws ConnectionException   when the server stays unreachable after every attempt (what was stored is kept)
+     * @throws Maildir.StoreException when the Maildir cannot be written (nothing undurable was deleted)
+     */
+    public Result run() {
+        long start = System.nanoTime();
+        Counters c = new Counters();
+        Set<String> stored = new HashSet<>(maildir.keys());
+        int attempt = 0;
+        while (true) {
+            try {
+                runOnce(stored, c);
+                return new Result(c.downloaded, c.bytes, c.alreadyPresent, c.deleted, c.reconnects,
+                        Duration.ofNanos(System.nanoTime() - start));
+            } catch (ConnectionException e) {
+                attempt++;
+                if (!e.isRetryable() || attempt >= maxAttempts) {
+                    throw new ConnectionException("offline fetch from " + config.displayUri() + " gave up after "
+                            + attempt + " attempt(s); " + c.downloaded + " message(s) stored so far are kept: "
+                            + e.getMessage(), e.isRetryable(), e);
+                }
+                listener.reconnecting(attempt, e);
+                c.reconnects++;
+                sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 6)));
+            }
+        }
+    }
+
+    private void runOnce(Set<String> stored, Counters c) {
+        for (String folderName : folders) {
+            boolean folderDone = false;
+            while (!folderDone) {
+                folderDone = fetchFolder(folderName, stored, c);
+            }
+        }
+    }
+
+    /** One session on one folder; returns false when the session was ended to commit POP3 deletions. */
+    private boolean fetchFolder(String folderName, Set<String> stored, Counters c) {
+        try (Mailbox mb = connector.apply(config);
+             MailFolder folder = mb.folder(folderName, AccessMode.READ_WRITE)) {
+            boolean exactExpunge = mb.capabilities().isUsable(Capability.EXPUNGE, false);
+            List<MessageSummary> onServer = folder.summaries(FetchSpec.of(FetchSpec.Item.SIZE));
+            List<MessageSummary> pending = new ArrayList<>();
+            List<MessageRef> toDelete = new ArrayList<>();
+            long pendingBytes = 0;
+            Instant now = clock.instant();
+            for (MessageSummary s : onServer) {
+                String key = key(folderName, s.ref());
+                if (stored.contains(key) || state.contains(key)) {
+                    if (!state.contains(key)) {
+                        state.add(key, now);
+                    }
+                    c.alreadyPresent++;
+                    if (shouldDelete(key, now)) {
+                        toDelete.add(s.ref());
+                    }
+                } else {
+                    pending.add(s);
+                    pendingBytes += Math.max(0, s.size());
+                }
+            }
+            listener.started(folderName, pending.size(), pendingBytes);
+            int sinceCommit = 0;
+            for (MessageSummary s : pending) {
+                String key = key(folderName, s.ref());
+                try (InputStream in = folder.openMessage(s.ref())) {
+                    maildir.deliver(key, in);
+                } catch (MessageGoneException gone) {
+                    continue;
+                } catch (java.io.IOException e) {
+                    throw new ConnectionException("download of " + s.ref() + " failed: " + e.getMessage(), true, e);
+                }
+                stored.add(key);
+                state.add(key, now);
+                c.downloaded++;
+                c.bytes += Math.max(0, s.size());
+                listener.progressed(folderName, c.downloaded, c.bytes);
+                if (shouldDelete(key, now)) {
+                    toDelete.add(s.ref());
+                }
+                if (++sinceCommit >= commitEvery) {
+                    sinceCommit = 0;
+                    state.commit();
+                    if (!toDelete.isEmpty()) {
+                        deleteOnServer(folder, toDelete, exactExpunge, c);
+                        if (!exactExpunge) {
+                            return false; // QUIT commits POP3 deletions; carry on in a new session
+                        }
+                    }
+                }
+            }
+            state.commit();
+            if (!toDelete.isEmpty()) {
+                deleteOnServer(folder, toDelete, exactExpunge, c);
+            }
+            return true;
+        }
+    }
+
+    private void deleteOnServer(MailFolder folder, List<MessageRef> refs, boolean exactExpunge, Counters c) {
+        folder.delete(refs);
+        if (exactExpunge) {
+            folder.expunge(refs);
+        }
+        c.deleted += refs.size();
+        refs.clear();
+    }
+
+    private boolean shouldDelete(String key, Instant now) {
+        if (retention instanceof Retention.Delete) {
+            return true;
+        }
+        if (retention instanceof Retention.KeepDays k) {
+            Instant first = state.firstSeen(key);
+            return first != null && !first.plus(Duration.ofDays(k.days())).isAfter(now);
+        }
+        return false;
+    }
+
+    /** The file-name key of a server message: a hash of account, folder and stable id. */
+    private String key(String folder, MessageRef ref) {
+        return hash(config.protocol() + "|" + config.host() + "|" + config.user() + "|" + folder + "|" + ref)
+                .substring(0, 32);
+    }
+
+    static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailAccessException("interrupted while waiting to reconnect", e);
+        }
+    }
+
+    private static final class Counters {
+        int downloaded;
+        long bytes;
+        int alreadyPresent;
+        int deleted;
+        int reconnects;
+    }
+
+    /** Configuration of an {@link OfflineFetch}. */
+    public static final class Builder {
+        private final MailboxConfig config;
+        private final Path maildir;
+        private Function<MailboxConfig, Mailbox> connector = MailAccess::connect;
+        private List<String> folders = List.of("INBOX");
+        private Retention retention = new Retention.Delete();
+        private int commitEvery = 100;
+        private int maxAttempts = 5;
+        private Duration backoff = Duration.ofSeconds(1);
+        private ProgressListener listener = ProgressListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private boolean fsync = true;
+
+        private Builder(MailboxConfig config, Path maildir) {
+            this.config = config;
+            this.maildir = maildir;
+        }
+
+        /** Folders to empty, INBOX by default (POP3 has only INBOX). */
+        public Builder folders(List<String> folders) {
+            if (folders.isEmpty()) {
+                throw new IllegalArgumentException("at least one folder");
+            }
+            this.folders = List.copyOf(folders);
+            return this;
+        }
+
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention);
+            return this;
+        }
+
+        /** Commit state and server deletions every {@code n} messages (default 100). */
+        public Builder commitEvery(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("commitEvery must be at least 1");
+            }
+            this.commitEvery = n;
+            return this;
+        }
+
+        /** Connection attempts before giving up (default 5). */
+        public Builder maxAttempts(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = n;
+            return this;
+        }
+
+        /** First wait before reconnecting; doubles on each further attempt (default 1 s). */
+        public Builder backoff(Duration d) {
+            this.backoff = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder listener(ProgressListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The clock for keep-for-N-days decisions. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** fsync files and directories (default true). Off only for tests and benchmarks without durability. */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** How to open a session (default {@link MailAccess#connect}); tests route through a fault proxy here. */
+        public Builder connector(Function<MailboxConfig, Mailbox> connector) {
+            this.connector = Objects.requireNonNull(connector);
+            return this;
+        }
+
+        public OfflineFetch build() {
+            return new OfflineFetch(this);
+        }
+    }
+
+    /** Keys downloaded so far with the time each was first stored; committed by write-new, fsync, rename. */
+    static final class OfflineState {
+        private final Path file;
+        private final boolean fsync;
+        private final Map<String, Instant> firstSeen = new HashMap<>();
+        private boolean dirty;
+
+        private OfflineState(Path file, boolean fsync) {
+            this.file = file;
+            this.fsync = fsync;
+        }
+
+        static OfflineState load(Path file, boolean fsync) {
+            OfflineState s = new OfflineState(file, fsync);
+            try {
+                if (java.nio.file.Files.exists(file)) {
+                    for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                        String[] parts = line.split(" ");
+                        if (parts.length == 2) {
+                            s.firstSeen.put(parts[0], Instant.ofEpochSecond(Long.parseLong(parts[1])));
+                        }
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                throw new Maildir.StoreException("cannot read offline state " + file + ": " + e.getMessage(), e);
+            }
+            return s;
+        }
+
+        boolean contains(String key) {
+            return firstSeen.containsKey(key);
+        }
+
+        Instant firstSeen(String key) {
+            return firstSeen.get(key);
+        }
+
+        void add(String key, Instant when) {
+            if (firstSeen.putIfAbsent(key, when) == null) {
+                dirty = true;
+            }
+        }
+
+        void commit() {
+            if (!dirty) {
+                return;
+            }
+            StringBuilder sb = new StringBuilder(firstSeen.size() * 45);
+            firstSeen.forEach((k, v) -> sb.append(k).append(' ').append(v.getEpochSecond()).append('\n'));
+            Maildir.writeAtomically(file, sb.toString().getBytes(StandardCharsets.US_ASCII), fsync);
+            dirty = false;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mailaccess.store;
+
+import dev.mailaccess.Flag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MaildirTest {
+
+    @Test
+    void deliversDurablyIntoNewWithPrivatePermissions(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("Mail");
+        Maildir md = Maildir.open(root);
+        Path file = md.deliver("abc123", new ByteArrayInputStream("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(file.getParent()).isEqualTo(root.resolve("new"));
+        assertThat(file.getFileName().toString()).isEqualTo("abc123.mailaccess,S=19");
+        assertThat(Files.readString(file)).isEqualTo("Subject: x\r\n\r\nhi\r\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(root.resolve("tmp")).isEmptyDirectory();
+        assertThat(md.keys()).containsExactly("abc123");
+    }
+
+    @Test
+    void findsMessagesThatAMailReaderMovedToCur(@TempDir Path dir) throws IOException {
+        Maildir md = Maildir.open(dir);
+        Path file = md.deliver("k1", new ByteArrayInputStream(new byte[] {'x'}));
+        Path moved = dir.resolve("cur").resolve(file.getFileName() + ":2,FS");
+        Files.move(file, moved);
+        assertThat(md.find("k1")).isEqualTo(moved);
+        assertThat(md.find("k")).isNull();
+        assertThat(Maildir.flagsOf(moved).system()).containsExactlyInAnyOrder(Flag.FLAGGED, Flag.SEEN);
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind(@TempDir Path dir) {
+        Maildir md = Maildir.open(dir);
+        InputStream failing = new InputStream() {
+            private int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > 1000) {
+                    throw new IOException("disk full (simulated)");
+                }
+                return 'a';
+            }
+        };
+        assertThatThrownBy(() -> md.deliver("k2", failing))
+                .isInstanceOf(Maildir.StoreException.class).hasMessageContaining("disk full");
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+        assertThat(dir.resolve("new")).isEmptyDirectory();
+    }
+
+    @Test
+    void rejectsUnsafeKeys(@TempDir Path dir) {
+        Maildir md = Maildir.open(dir);
+        assertThatThrownBy(() -> md.deliver("../evil", InputStream.nullInputStream()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writesStateFilesAtomically(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("state").resolve("s");
+        Maildir.writeAtomically(f, "one".getBytes(StandardCharsets.US_ASCII), true);
+        Maildir.writeAtomically(f, "two".getBytes(StandardCharsets.US_ASCII), true);
+        assertThat(Files.readString(f)).isEqualTo("two");
+        assertThat(f.resolveSibling("s.new")).doesNotExist();
+    }
+}
