@@ -217,6 +217,9 @@ public final class OfflineFetch {
             state.commit();
             if (!toDelete.isEmpty()) {
                 deleteOnServer(folder, toDelete, exactExpunge, c);
+                // POP3 deletions become final only if QUIT gets through, which close() cannot report: a fresh
+                // session checks, and deletes again whatever is still there.
+                return exactExpunge;
             }
             return true;
         }
