@@ -59,9 +59,10 @@ public final class ConnectionOptions {
         try {
             b = MailboxConfig.fromUri(new URI(url));
         } catch (URISyntaxException e) {
-            throw new UsageException("not a URL: " + url + " (" + e.getReason() + ")");
+            // the URL itself is not repeated: it may hold a password typed by mistake
+            throw new UsageException("not a URL: " + e.getReason() + " at index " + e.getIndex());
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new UsageException("bad URL '" + url + "': " + e.getMessage());
+            throw new UsageException("bad URL: " + e.getMessage());
         }
         if (tls != null) {
             b.tlsMode(tls);

@@ -46,6 +46,7 @@ public final class ListCommand implements Runnable {
         try (Mailbox mb = connection.connect(url, ctx);
              MailFolder f = mb.folder(folder.folder(), AccessMode.READ_ONLY)) {
             FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
+            ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
             List<MessageSummary> newestFirst = new ArrayList<>(f.newest(limit, spec));
             Collections.reverse(newestFirst);
             if (json) {

@@ -51,6 +51,7 @@ public final class SearchCommand implements Runnable {
              MailFolder f = mb.folder(folder.folder(), AccessMode.READ_ONLY)) {
             List<MessageRef> hits = f.search(q);
             FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
+            ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
             List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of() : f.summaries(hits, spec));
             Collections.reverse(newestFirst);
             if (json) {

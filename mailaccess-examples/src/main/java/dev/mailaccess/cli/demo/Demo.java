@@ -13,6 +13,7 @@ import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
+import dev.mailaccess.Support;
 import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.cli.CapabilityTable;
 import dev.mailaccess.cli.FlagNames;
@@ -73,13 +74,19 @@ public final class Demo {
             try (Mailbox popBox = MailAccess.connect(pop3); Mailbox imapBox = MailAccess.connect(imap);
                  MailFolder popInbox = popBox.inbox();
                  MailFolder imapInbox = imapBox.folder("INBOX", AccessMode.READ_ONLY)) {
-                List<MessageSummary> popList = listing(popBox, popInbox);
                 List<MessageSummary> imapList = listing(imapBox, imapInbox);
+                List<MessageSummary> popList = listing(popBox, popInbox);
                 section(2, "The inbox, newest first, one batched request per protocol (MailFolder.newest)");
                 out.print(SideBySide.render(column("POP3", popBox, popList), column("IMAP", imapBox, imapList),
                         "  |  "));
                 out.println("POP3 refs are the server's UIDL and POP3 keeps no flags; IMAP refs are "
                         + "UIDVALIDITY:UID and flags live on the server.");
+                CapabilityInfo headers = popBox.capabilities().info(Capability.HEADERS);
+                out.println("POP3 HEADERS is " + headers.support() + " here (" + headers.reason() + ").");
+                if (headers.support() == Support.EMULATED) {
+                    out.println("(GreenMail marks a message \\Seen when POP3 downloads it with RETR, so from now "
+                            + "on IMAP shows these messages as seen.)");
+                }
 
                 section(3, "Flags that persist (MailFolder.addFlags)");
                 flags(imap, bySubject(imapList, "Re: Lunch on Friday?"), popBox, popInbox,
@@ -135,15 +142,17 @@ public final class Demo {
 
     private void flags(MailboxConfig imap, MessageRef imapRef, Mailbox popBox, MailFolder popInbox,
                        MessageRef popRef) {
+        Flags before;
         try (Mailbox mb = MailAccess.connect(imap); MailFolder inbox = mb.inbox()) {
+            before = inbox.summaries(List.of(imapRef), FetchSpec.of(FetchSpec.Item.FLAGS)).get(0).flags();
             inbox.addFlags(List.of(imapRef), Flags.of(Flag.FLAGGED));
         }
         Flags after;
         try (Mailbox mb = MailAccess.connect(imap); MailFolder inbox = mb.folder("INBOX", AccessMode.READ_ONLY)) {
             after = inbox.summaries(List.of(imapRef), FetchSpec.of(FetchSpec.Item.FLAGS)).get(0).flags();
         }
-        out.println("IMAP: addFlags(" + imapRef + ", FLAGGED), disconnect, reconnect, read flags: "
-                + FlagNames.of(after));
+        out.println("IMAP: flags " + FlagNames.of(before) + "; addFlags(" + imapRef + ", FLAGGED), disconnect, "
+                + "reconnect, read flags: " + FlagNames.of(after));
         try {
             popInbox.addFlags(List.of(popRef), Flags.of(Flag.FLAGGED));
             CapabilityInfo info = popBox.capabilities().info(Capability.SERVER_FLAGS);
