@@ -1,0 +1,477 @@
+package dev.mailaccess.pop.internal;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.BodyPart;
+import dev.mailaccess.Capability;
+import dev.mailaccess.Envelope;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.Flags;
+import dev.mailaccess.FolderStatus;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.MessageGoneException;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.ProtocolException;
+import dev.mailaccess.ReadOnlyFolderException;
+import dev.mailaccess.SortKey;
+import dev.mailaccess.angus.internal.MimeConversion;
+import dev.mailaccess.angus.internal.SearchTerms;
+import dev.mailaccess.search.SearchQuery;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.search.SearchTerm;
+import org.eclipse.angus.mail.pop3.POP3Message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.text.ParsePosition;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A view of the POP3 maildrop (INBOX). Messages are addressed by UIDL; the UIDL list comes from one UIDL command
+ * per connection. Closing the view keeps deletions pending until the session ends (POP3 commits them at QUIT).
+ */
+public final class PopFolder implements MailFolder {
+    private final PopSession session;
+    private final AccessMode mode;
+    private boolean closed;
+
+    PopFolder(PopSession session, AccessMode mode) {
+        this.session = session;
+        this.mode = mode;
+    }
+
+    private Maildrop maildrop() {
+        if (closed) {
+            throw new MailAccessException("INBOX was closed; open it again with Mailbox.inbox()");
+        }
+        return session.maildrop();
+    }
+
+    @Override
+    public String path() {
+        return "INBOX";
+    }
+
+    @Override
+    public AccessMode mode() {
+        return mode;
+    }
+
+    @Override
+    public FolderStatus status() {
+        Maildrop md = maildrop();
+        int count = session.io("counting messages", md::count);
+        return new FolderStatus("INBOX", count, -1, -1, -1, -1);
+    }
+
+    @Override
+    public List<MessageRef> refs() {
+        requireIds();
+        Maildrop md = maildrop();
+        return session.io("listing UIDLs", md::refs);
+    }
+
+    private void requireIds() {
+        if (session.capabilities().support(Capability.STABLE_IDS) == dev.mailaccess.Support.UNSUPPORTED) {
+            throw session.unsupported(Capability.STABLE_IDS);
+        }
+    }
+
+    @Override
+    public List<MessageSummary> summaries(FetchSpec spec) {
+        return summaries(refs(), spec);
+    }
+
+    @Override
+    public List<MessageSummary> newest(int count, FetchSpec spec) {
+        List<MessageRef> all = refs();
+        return summaries(all.subList(Math.max(0, all.size() - count), all.size()), spec);
+    }
+
+    @Override
+    public List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
+        if (spec.has(FetchSpec.Item.FLAGS)) {
+            throw session.unsupported(Capability.SERVER_FLAGS);
+        }
+        requireIds();
+        Maildrop md = maildrop();
+        return session.io("fetching summaries", () -> {
+            TreeSet<Integer> numbers = new TreeSet<>();
+            for (MessageRef ref : refs) {
+                int n = md.number(ref);
+                if (n > 0) {
+                    numbers.add(n);
+                }
+            }
+            int[] sizes = spec.has(FetchSpec.Item.SIZE) && !numbers.isEmpty() ? md.sizes() : null;
+            List<MessageSummary> out = new ArrayList<>(numbers.size());
+            for (int n : numbers) {
+                out.add(summary(md, n, spec, sizes));
+            }
+            return out;
+        });
+    }
+
+    private MessageSummary summary(Maildrop md, int n, FetchSpec spec, int[] sizes)
+            throws MessagingException, IOException {
+        POP3Message m = md.message(n);
+        Envelope envelope = null;
+        Map<String, List<String>> headers = Map.of();
+        if (spec.has(FetchSpec.Item.ENVELOPE) || !spec.headers().isEmpty()) {
+            m.getAllHeaders(); // TOP n 0 (RETR where the server lacks TOP); fails loudly, unlike the getters
+        }
+        if (spec.has(FetchSpec.Item.ENVELOPE)) {
+            envelope = MimeConversion.envelope(m);
+        }
+        if (!spec.headers().isEmpty()) {
+            headers = MimeConversion.headers(m, spec.headers());
+        }
+        BodyPart structure = null;
+        if (spec.has(FetchSpec.Item.STRUCTURE)) {
+            try {
+                structure = MimeConversion.structure(m);
+            } finally {
+                m.invalidate(false); // drop the parsed content; headers stay
+            }
+        }
+        long size = sizes == null ? -1 : sizes[n - 1];
+        return new MessageSummary(MessageRef.pop3(md.uidl(n)), envelope, null, size, null, structure, headers);
+    }
+
+    private POP3Message resolve(Maildrop md, MessageRef ref) throws MessagingException {
+        int n = md.number(ref);
+        if (n <= 0) {
+            throw new MessageGoneException(ref, "no message with this UIDL in the POP3 maildrop");
+        }
+        return md.message(n);
+    }
+
+    @Override
+    public InputStream openMessage(MessageRef ref) {
+        Maildrop md = maildrop();
+        return session.io("downloading " + ref + " (RETR)", () -> {
+            POP3Message m = resolve(md, ref);
+            // RETR straight into a private temp file (cachewriteto=false), then hand out a stream over the file.
+            return Spool.of(out -> m.writeTo(out));
+        });
+    }
+
+    @Override
+    public InputStream openMessage(MessageRef ref, long offset, long length) {
+        InputStream whole = openMessage(ref);
+        try {
+            return Spool.range(whole, offset, length);
+        } catch (IOException | RuntimeException e) {
+            try {
+                whole.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new MailAccessException("cannot read the downloaded copy of " + ref + ": " + e, e);
+        }
+    }
+
+    @Override
+    public InputStream openPart(MessageRef ref, String partPath) {
+        Maildrop md = maildrop();
+        return session.io("downloading part " + partPath + " of " + ref + " (RETR)", () -> {
+            POP3Message m = resolve(md, ref);
+            try {
+                Part part = MimeConversion.partAt(m, partPath);
+                if (part == null) {
+                    throw new MailAccessException("message " + ref + " has no part '" + partPath + "'");
+                }
+                return Spool.of(out -> {
+                    try (InputStream in = part.getInputStream()) {
+                        in.transferTo(out);
+                    }
+                });
+            } finally {
+                m.invalidate(false);
+            }
+        });
+    }
+
+    @Override
+    public void addFlags(Collection<MessageRef> refs, Flags flags) {
+        throw session.unsupported(flags.system().isEmpty() && !flags.keywords().isEmpty()
+                ? Capability.CUSTOM_KEYWORDS : Capability.SERVER_FLAGS);
+    }
+
+    @Override
+    public void removeFlags(Collection<MessageRef> refs, Flags flags) {
+        addFlags(refs, flags);
+    }
+
+    private void requireWritable() {
+        if (mode != AccessMode.READ_WRITE) {
+            throw new ReadOnlyFolderException("INBOX");
+        }
+    }
+
+    @Override
+    public void delete(Collection<MessageRef> refs) {
+        requireWritable();
+        Maildrop md = maildrop();
+        session.io("marking messages deleted", () -> {
+            for (MessageRef ref : refs) {
+                int n = md.number(ref);
+                if (n > 0) {
+                    md.message(n).setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void expunge(Collection<MessageRef> refs) {
+        requireWritable();
+        Maildrop md = maildrop();
+        Set<String> targets = new LinkedHashSet<>();
+        Set<String> otherPending = new LinkedHashSet<>();
+        session.io("preparing to expunge", () -> {
+            for (MessageRef ref : refs) {
+                if (md.number(ref) > 0) {
+                    targets.add(ref.uidl());
+                }
+            }
+            if (targets.isEmpty()) {
+                return null;
+            }
+            // Only the targets go at this QUIT; other pending deletions are carried over to the next connection.
+            for (int n = 1; n <= md.count(); n++) {
+                POP3Message m = md.message(n);
+                String id = md.uidl(n);
+                boolean target = id != null && targets.contains(id);
+                if (!target && m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                    if (id != null) {
+                        otherPending.add(id);
+                    }
+                    m.setFlag(jakarta.mail.Flags.Flag.DELETED, false);
+                }
+                if (target) {
+                    m.setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+                }
+            }
+            return null;
+        });
+        if (targets.isEmpty()) {
+            return;
+        }
+        session.commitAndReconnect();
+        Maildrop fresh = session.maildrop();
+        List<String> survivors = session.io("checking the expunge", () -> {
+            List<String> left = new ArrayList<>();
+            for (String id : targets) {
+                if (fresh.number(MessageRef.pop3(id)) > 0) {
+                    left.add(id);
+                }
+            }
+            for (String id : otherPending) {
+                int n = fresh.number(MessageRef.pop3(id));
+                if (n > 0) {
+                    fresh.message(n).setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+                }
+            }
+            return left;
+        });
+        if (!survivors.isEmpty()) {
+            throw new ProtocolException("the POP3 server on " + session.displayUri() + " did not remove "
+                    + survivors.size() + " message(s) at QUIT (UIDL " + survivors + ")", null);
+        }
+    }
+
+    @Override
+    public Map<MessageRef, MessageRef> copy(Collection<MessageRef> refs, String targetFolder) {
+        throw session.unsupported(Capability.COPY);
+    }
+
+    @Override
+    public Map<MessageRef, MessageRef> move(Collection<MessageRef> refs, String targetFolder) {
+        throw session.unsupported(Capability.MOVE);
+    }
+
+    @Override
+    public Optional<MessageRef> append(InputStream rfc822, Flags flags, Instant internalDate) {
+        throw session.unsupported(Capability.APPEND);
+    }
+
+    @Override
+    public List<MessageRef> search(SearchQuery query) {
+        if (query.needsFlags()) {
+            throw session.unsupported(Capability.SERVER_FLAGS);
+        }
+        requireIds();
+        Maildrop md = maildrop();
+        boolean body = needsBody(query);
+        boolean headers = needsHeaders(query);
+        return session.io("searching (emulated)", () -> {
+            List<MessageRef> out = new ArrayList<>();
+            int count = md.count();
+            for (int n = 1; n <= count; n++) {
+                String id = md.uidl(n);
+                if (id == null) {
+                    continue;
+                }
+                POP3Message m = md.message(n);
+                // Load what the query needs first, so that I/O failures surface (SearchTerm.match swallows them).
+                if (headers || body) {
+                    m.getAllHeaders();
+                }
+                try {
+                    if (body) {
+                        try (InputStream in = m.getRawInputStream()) {
+                            // RETR, cached in the file cache for the match below
+                        }
+                    }
+                    if (matches(query, md, m, n)) {
+                        out.add(MessageRef.pop3(id));
+                    }
+                } finally {
+                    if (body) {
+                        m.invalidate(false);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private boolean matches(SearchQuery q, Maildrop md, POP3Message m, int n)
+            throws MessagingException, IOException {
+        if (q instanceof SearchQuery.All) {
+            return true;
+        }
+        if (q instanceof SearchQuery.And a) {
+            for (SearchQuery t : a.terms()) {
+                if (!matches(t, md, m, n)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (q instanceof SearchQuery.Or o) {
+            for (SearchQuery t : o.terms()) {
+                if (matches(t, md, m, n)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (q instanceof SearchQuery.Not not) {
+            return !matches(not.term(), md, m, n);
+        }
+        if (q instanceof SearchQuery.SizeIs s) {
+            // The size as LIST reports it (the whole message), as IMAP's RFC822.SIZE; Angus's getSize() would
+            // give the body size only, with one LIST per message.
+            long size = md.sizes()[n - 1];
+            return s.larger() ? size > s.bytes() : size >= 0 && size < s.bytes();
+        }
+        if (q instanceof SearchQuery.DateIs d && d.field() == SearchQuery.DateField.RECEIVED) {
+            Date received = receivedDate(m);
+            if (received == null) {
+                return false;
+            }
+            LocalDate day = received.toInstant().atZone(ZoneId.systemDefault()).toLocalDate();
+            return switch (d.op()) {
+                case BEFORE -> day.isBefore(d.date());
+                case ON -> day.isEqual(d.date());
+                case SINCE -> !day.isBefore(d.date());
+            };
+        }
+        if (q instanceof SearchQuery.FlagIs || q instanceof SearchQuery.KeywordIs) {
+            throw session.unsupported(Capability.SERVER_FLAGS);
+        }
+        SearchTerm term = SearchTerms.toTerm(q);
+        return term == null || term.match(m);
+    }
+
+    /**
+     * POP3 has no received (internal) date: use the date of the newest Received header, which the receiving
+     * server wrote on arrival, and fall back to the Date header.
+     */
+    private static Date receivedDate(POP3Message m) throws MessagingException {
+        String[] received = m.getHeader("Received");
+        if (received != null && received.length > 0) {
+            String value = received[0];
+            int semi = value.lastIndexOf(';');
+            if (semi >= 0) {
+                String text = jakarta.mail.internet.MimeUtility.unfold(value.substring(semi + 1)).strip();
+                Date d = new MailDateFormat().parse(text, new ParsePosition(0));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        try {
+            return m.getSentDate();
+        } catch (MessagingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean needsBody(SearchQuery q) {
+        if (q instanceof SearchQuery.Contains c) {
+            return c.field() == SearchQuery.Field.BODY || c.field() == SearchQuery.Field.TEXT;
+        }
+        return children(q).stream().anyMatch(PopFolder::needsBody);
+    }
+
+    private static boolean needsHeaders(SearchQuery q) {
+        if (q instanceof SearchQuery.Contains || q instanceof SearchQuery.HeaderContains
+                || q instanceof SearchQuery.DateIs) {
+            return true;
+        }
+        return children(q).stream().anyMatch(PopFolder::needsHeaders);
+    }
+
+    private static List<SearchQuery> children(SearchQuery q) {
+        if (q instanceof SearchQuery.And a) {
+            return a.terms();
+        }
+        if (q instanceof SearchQuery.Or o) {
+            return o.terms();
+        }
+        if (q instanceof SearchQuery.Not n) {
+            return List.of(n.term());
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<MessageRef> sort(List<SortKey> keys, SearchQuery query) {
+        throw session.unsupported(Capability.SORT);
+    }
+
+    @Override
+    public boolean awaitChange(Duration maxWait) {
+        throw session.unsupported(Capability.PUSH);
+    }
+
+    /** Closes this view only; deletions stay pending until the mailbox is closed (QUIT). */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "PopFolder[INBOX, " + mode + (closed ? ", closed" : "") + "]";
+    }
+}
