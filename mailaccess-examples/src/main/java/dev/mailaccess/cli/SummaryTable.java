@@ -4,10 +4,11 @@ import dev.mailaccess.MessageSummary;
 
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** A readable table of summaries: ref, date, from, subject, size, flags. */
+/** A readable table of summaries: ref, date (in the local time zone), from, subject, size, flags. */
 public final class SummaryTable {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
@@ -20,7 +21,7 @@ public final class SummaryTable {
         for (MessageSummary s : summaries) {
             OffsetDateTime date = SummaryFields.date(s);
             Long size = SummaryFields.size(s);
-            t.row(s.ref().toString(), date == null ? "" : date.format(DATE),
+            t.row(s.ref().toString(), date == null ? "" : date.atZoneSameInstant(ZoneId.systemDefault()).format(DATE),
                     TextTable.cut(SummaryFields.from(s), 28), TextTable.cut(SummaryFields.subject(s), 40),
                     size == null ? "" : size.toString(), String.join(" ", FlagNames.of(s.flags())));
         }

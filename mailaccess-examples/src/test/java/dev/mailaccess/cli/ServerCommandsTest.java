@@ -280,6 +280,18 @@ class ServerCommandsTest {
         assertThat(r.errLines()).hasSize(1);
     }
 
+    @Test
+    void silentServerTimesOutWithExitFour() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            long start = System.nanoTime();
+            Cli.Result r = Cli.run(env, "list", "imap://" + user + "@127.0.0.1:" + silent.getLocalPort(),
+                    "--tls=none", "--timeout", "1");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(System.nanoTime() - start).isLessThan(15_000_000_000L);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"imap", "pop3"})
     void starttlsRequiredButNotOfferedExitsFour(String protocol) {
