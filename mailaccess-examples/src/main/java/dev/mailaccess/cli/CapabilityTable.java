@@ -90,7 +90,9 @@ public final class CapabilityTable {
         return s.protocol().toUpperCase(Locale.ROOT);
     }
 
-    private static String escape(String text) {
-        return text.replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ");
+    /** Keeps Markdown from eating IMAP syntax: {@code \Seen}, {@code \*}, {@code <offset.length>}, pipes. */
+    static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+                .replace("<", "&lt;").replace(">", "&gt;").replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailaccess.cli;
 
 import dev.mailaccess.AccessMode;
+import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageRef;
@@ -48,7 +49,13 @@ public final class ShowCommand implements Runnable {
             try (InputStream in = f.openMessage(r)) {
                 in.transferTo(ctx.out());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the message", e);
+                // a broken connection while streaming: report it as the library's own exception (exit 4)
+                for (Throwable c = e; c != null; c = c.getCause()) {
+                    if (c instanceof MailAccessException m) {
+                        throw m;
+                    }
+                }
+                throw new UncheckedIOException("cannot copy the message to stdout: " + e.getMessage(), e);
             }
             ctx.out().flush();
         }

@@ -41,6 +41,14 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void markdownEscapesImapSyntax() {
+        assertThat(CapabilityTable.escape("STORE +FLAGS (\\Deleted) where PERMANENTFLAGS allow \\*"))
+                .isEqualTo("STORE +FLAGS (\\\\Deleted) where PERMANENTFLAGS allow \\\\\\*");
+        assertThat(CapabilityTable.escape("BODY.PEEK[]<offset.length> a|b\nc"))
+                .isEqualTo("BODY.PEEK[]&lt;offset.length&gt; a\\|b c");
+    }
+
+    @Test
     void helpExitsZero() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isZero();

@@ -19,6 +19,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -243,6 +246,31 @@ class ServerCommandsTest {
                 "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.outLines()).hasSize(8);
+    }
+
+    @Test
+    void trustReadsPemCertificates(@TempDir Path dir) throws Exception {
+        KeyStore cacerts = KeyStore.getInstance(Path.of(System.getProperty("java.home"), "lib", "security",
+                "cacerts").toFile(), (char[]) null);
+        StringBuilder pem = new StringBuilder();
+        Iterator<String> aliases = cacerts.aliases().asIterator();
+        for (int i = 0; i < 2 && aliases.hasNext(); i++) {
+            Certificate c = cacerts.getCertificate(aliases.next());
+            pem.append("-----BEGIN CERTIFICATE-----\n")
+                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(c.getEncoded()))
+                    .append("\n-----END CERTIFICATE-----\n");
+        }
+        Path good = dir.resolve("ca.pem");
+        Files.writeString(good, pem);
+        Cli.Result ok = run("list", "imap", "--trust", good.toString(), "--limit", "1");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+
+        Path bad = dir.resolve("bad.pem");
+        Files.writeString(bad, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        Cli.Result r = run("list", "imap", "--trust", bad.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("bad.pem");
     }
 
     @ParameterizedTest
