@@ -223,7 +223,10 @@ public final class DovecotFixture implements MailServerFixture {
         this.chown = root;
         this.mailUid = root ? 65534 : currentUid();
         this.mailGid = root ? 65534 : currentGid();
-        this.shutdownHook = new Thread(this::stopProcesses, "dovecot-fixture-stop");
+        this.shutdownHook = new Thread(() -> {
+            stopProcesses();
+            TestCertificateAuthority.deleteTree(dir);
+        }, "dovecot-fixture-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             Files.createDirectories(dir.resolve("home"));
@@ -491,8 +494,30 @@ public final class DovecotFixture implements MailServerFixture {
     }
 
     private boolean masterAlive() {
-        long pid = masterPid;
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return isProcessRunning(masterPid);
+    }
+
+    /**
+     * Whether a process exists and has not exited. A daemon's exited master is reparented to pid 1 and stays a
+     * zombie until pid 1 reaps it (slowly, or never, in some containers); {@link ProcessHandle#isAlive()} counts
+     * that as alive, this method does not.
+     */
+    public static boolean isProcessRunning(long pid) {
+        return pid > 0 && ProcessHandle.of(pid).map(DovecotFixture::running).orElse(false);
+    }
+
+    private static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            int close = stat.lastIndexOf(')');
+            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            return state != 'Z' && state != 'X' && state != 'x';
+        } catch (IOException | RuntimeException e) {
+            return h.isAlive();
+        }
     }
 
     /** The pid of this instance's Dovecot master process (-1 before start). */
@@ -522,18 +547,18 @@ public final class DovecotFixture implements MailServerFixture {
         List<ProcessHandle> children = master.get().descendants().toList();
         master.get().destroy();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (master.get().isAlive() && System.nanoTime() < deadline) {
+        while (running(master.get()) && System.nanoTime() < deadline) {
             sleep(20);
         }
-        if (master.get().isAlive()) {
+        if (running(master.get())) {
             master.get().destroyForcibly();
         }
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (ProcessHandle child : children) {
-            while (child.isAlive() && System.nanoTime() < deadline) {
+            while (running(child) && System.nanoTime() < deadline) {
                 sleep(20);
             }
-            if (child.isAlive()) {
+            if (running(child)) {
                 child.destroyForcibly();
             }
         }
