@@ -515,6 +515,24 @@ class PopAdapterTest {
     }
 
     @Test
+    void aStalledServerTimesOut() {
+        String user = fixture.newUser();
+        fixture.deliver(user, "INBOX", plain("a@example.test", "slow", "b\r\n"), Flags.NONE);
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture.host(), fixture.port("pop3"));
+             Mailbox mb = MailAccess.connect(config(user).port(proxy.port()).readTimeout(Duration.ofSeconds(1))
+                     .build());
+             MailFolder inbox = mb.inbox()) {
+            MessageRef ref = inbox.refs().get(0);
+            proxy.stall(true);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> read(inbox.openMessage(ref)))
+                    .isInstanceOf(dev.mailaccess.MailTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            proxy.stall(false);
+        }
+    }
+
+    @Test
     void connectionCutDuringRetrIsAConnectionException() {
         String user = fixture.newUser();
         fixture.deliver(user, "INBOX", plain("a@example.test", "cut", "x".repeat(20_000) + "\r\n"), Flags.NONE);

@@ -59,7 +59,7 @@ public final class PopCapabilities {
         }
         if (!capa.containsKey("TOP")) {
             set = set.with(emulated(Capability.HEADERS,
-                    "server lacks TOP: headers come from downloading whole messages (RETR)"));
+                    "server lacks TOP: headers come from downloading whole messages, one RETR per message"));
             set = set.with(emulated(Capability.SERVER_SEARCH, "POP3 has no SEARCH and this server lacks TOP:"
                     + " emulating downloads every message (RETR); flag criteria are impossible"));
         }

@@ -10,6 +10,7 @@ import dev.mailaccess.FolderNotFoundException;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailFolder;
+import dev.mailaccess.MailTimeoutException;
 import dev.mailaccess.MailboxClosedException;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.TlsMode;
@@ -119,12 +120,30 @@ public final class PopSession implements MailboxSession {
                 return new ConnectionException("connection lost " + where + ": the server closed the connection",
                         true, e);
             }
-            if (!secret.isEmpty() && text.contains(secret)) {
-                return new AuthenticationException("authentication failed " + where
-                        + ": the server refused the credentials", null);
+        }
+        MailAccessException m = Errors.translate(e, where);
+        if (!secret.isEmpty() && mentions(m, secret)) {
+            // The server echoed the secret: never let it into a message or a cause.
+            return m instanceof AuthenticationException
+                    ? new AuthenticationException("authentication failed " + where
+                            + ": the server refused the credentials", null)
+                    : new ConnectionException("connecting to " + config.displayUri() + " failed ("
+                            + e.getClass().getSimpleName() + ")", true, null);
+        }
+        return m;
+    }
+
+    private static boolean mentions(Throwable e, String secret) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(secret)) {
+                return true;
+            }
+            if (t instanceof MessagingException me && me.getNextException() != null
+                    && me.getNextException() != t.getCause() && mentions(me.getNextException(), secret)) {
+                return true;
             }
         }
-        return Errors.translate(e, where);
+        return false;
     }
 
     // ---- maildrop lifecycle -------------------------------------------------------------------------------
@@ -184,7 +203,12 @@ public final class PopSession implements MailboxSession {
     /** Translates a failure; a lost connection makes the session unusable (POP3 state cannot be recovered). */
     MailAccessException failure(Exception e, String where) {
         MailAccessException m;
-        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("not Open")) {
+        if (timedOut(e)) {
+            // Angus POP3 turns a read timeout into an EOFException and often into a FolderClosedException that
+            // keeps only its text ("java.io.EOFException: Read timed out").
+            m = new MailTimeoutException("timed out " + where + " (no answer within "
+                    + config.readTimeout().toMillis() + " ms)", e);
+        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("not Open")) {
             // Angus closes the folder itself when it sees the connection drop.
             m = new ConnectionException("connection lost " + where, true, e);
         } else {
@@ -194,6 +218,24 @@ public final class PopSession implements MailboxSession {
             broken = true;
         }
         return m;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+            String text = String.valueOf(t.getMessage());
+            if ((t instanceof java.io.EOFException || t instanceof jakarta.mail.FolderClosedException
+                    || t instanceof jakarta.mail.StoreClosedException) && text.contains("timed out")) {
+                return true;
+            }
+            if (t instanceof MessagingException me && me.getNextException() != null && me.getNextException() != t
+                    && me.getNextException() != t.getCause() && timedOut(me.getNextException())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String displayUri() {
@@ -290,9 +332,9 @@ public final class PopSession implements MailboxSession {
             // Nothing can be committed on a dead connection; do not wait for timeouts.
             sockets.closeAll();
         }
-        if (md != null) {
+        if (md != null && !broken) {
             try {
-                md.folder.close(!broken);
+                md.folder.close(true);
             } catch (MessagingException | RuntimeException e) {
                 LOG.warn("closing INBOX on {} failed; pending deletions may not have been made final: {}",
                         config.displayUri(), e.toString());
