@@ -166,6 +166,35 @@ class DovecotFixtureTest {
     }
 
     @Test
+    void angusConnectsOverImapsAndStartTlsWithHostNameChecksTrustingOnlyTheTestCa() throws Exception {
+        String user = dovecot.newUser();
+        dovecot.deliver(user, "INBOX", message(1), Flags.NONE);
+        for (String protocol : List.of("imaps", "imap")) {
+            Properties p = new Properties();
+            String prefix = "mail." + protocol + ".";
+            p.put(prefix + "ssl.socketFactory", TestCertificateAuthority.shared().clientContext().getSocketFactory());
+            p.setProperty(prefix + "ssl.checkserveridentity", "true");
+            p.setProperty(prefix + "connectiontimeout", "5000");
+            p.setProperty(prefix + "timeout", "10000");
+            if (protocol.equals("imap")) {
+                p.setProperty(prefix + "starttls.enable", "true");
+                p.setProperty(prefix + "starttls.required", "true");
+            }
+            int port = protocol.equals("imaps") ? dovecot.tlsPort("imap") : dovecot.port("imap");
+            Store store = Session.getInstance(p).getStore(protocol);
+            store.connect(dovecot.host(), port, user, dovecot.password(user));
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessageCount()).as(protocol).isEqualTo(1);
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    @Test
     void messagesAreReturnedInUidOrderByteForByte() {
         String user = dovecot.newUser();
         assertThat(dovecot.messages(user, "INBOX")).isEmpty();
