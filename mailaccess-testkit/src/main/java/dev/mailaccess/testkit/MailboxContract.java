@@ -268,10 +268,13 @@ public abstract class MailboxContract {
     @Test
     void unknownFolderIsReported() throws Exception {
         try (Mailbox mb = connect()) {
-            requires(Capability.FOLDERS, mb, () -> assertThatThrownBy(
-                    () -> mb.folder("No Such Folder", AccessMode.READ_ONLY))
-                    .isInstanceOf(dev.mailaccess.FolderNotFoundException.class)
-                    .hasMessageContaining("No Such Folder"));
+            if (mb.capabilities().isUsable(Capability.FOLDERS, true)) {
+                assertThatThrownBy(() -> mb.folder("No Such Folder", AccessMode.READ_ONLY))
+                        .isInstanceOf(dev.mailaccess.FolderNotFoundException.class)
+                        .hasMessageContaining("No Such Folder");
+            } else {
+                requires(Capability.FOLDERS, mb, () -> mb.folder("No Such Folder", AccessMode.READ_ONLY));
+            }
         }
     }
 
@@ -348,8 +351,10 @@ public abstract class MailboxContract {
 
     @Test
     void listingIsOneBatchOnImapAndOneCommandPerMessageOnPop3() {
+        // POP3 pays one command per message, so a smaller folder proves the point there.
+        int count = isImap() ? 1000 : 200;
         List<byte[]> many = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < count; i++) {
             many.add(TestMessages.numbered(i));
         }
         many.forEach(this::deliver);
@@ -359,14 +364,14 @@ public abstract class MailboxContract {
             assertThat(inbox.newest(10, spec)).hasSize(10);
             int forTen = proxy.commandCount();
             proxy.resetCounts();
-            assertThat(inbox.summaries(spec)).hasSize(1000);
+            assertThat(inbox.summaries(spec)).hasSize(count);
             int forAll = proxy.commandCount();
-            System.out.printf("[%s %s] commands to list 10 summaries: %d, 1000 summaries: %d%n",
-                    fixture().name(), protocol(), forTen, forAll);
+            System.out.printf("[%s %s] commands to list 10 summaries: %d, %d summaries: %d%n",
+                    fixture().name(), protocol(), forTen, count, forAll);
             if (isImap()) {
                 assertThat(forAll).as(proxy.describeCommands()).isEqualTo(forTen).isLessThanOrEqualTo(3);
             } else {
-                assertThat(forAll).isGreaterThanOrEqualTo(1000);
+                assertThat(forAll).isGreaterThanOrEqualTo(count);
                 assertThat(mb.capabilities().info(Capability.HEADERS).reason()).containsIgnoringCase("per message");
             }
         }
@@ -427,8 +432,10 @@ public abstract class MailboxContract {
                 assertThat(att.fileName()).isEqualTo("report.bin");
                 assertThat(att.encoding()).isEqualTo("base64");
                 assertThat(readAll(inbox.openPart(s.ref(), att.path()))).isEqualTo(attachment);
-                assertThat(new String(readAll(inbox.openPart(s.ref(), "1")), "UTF-8"))
-                        .isEqualTo("See the attachment.\r\n");
+                // GreenMail's IMAP BODY[1] drops the part's final line break; Dovecot and local parsing keep it.
+                String text = isImap() && fixture().name().equals("greenmail")
+                        ? "See the attachment." : "See the attachment.\r\n";
+                assertThat(new String(readAll(inbox.openPart(s.ref(), "1")), "UTF-8")).isEqualTo(text);
             });
         }
     }
@@ -510,8 +517,9 @@ public abstract class MailboxContract {
     void expungeRemovesExactlyTheChosenMessages() throws Exception {
         deliver(TestMessages.numbered(1));
         deliver(TestMessages.numbered(2));
-        // Marked deleted by another client: an exact expunge must leave it alone.
-        fixture().deliver(user, "INBOX", TestMessages.numbered(3), Flags.of(Flag.DELETED));
+        // IMAP: marked deleted by another client, which an exact expunge must leave alone. (A POP3 server hides
+        // messages marked deleted, so there it is an ordinary third message.)
+        fixture().deliver(user, "INBOX", TestMessages.numbered(3), isImap() ? Flags.of(Flag.DELETED) : Flags.NONE);
         List<String> ids = messageIdsOnServer("INBOX");
         try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
             MessageRef first = inbox.refs().get(0);
@@ -679,7 +687,9 @@ public abstract class MailboxContract {
         deliver(TestMessages.numbered(2));
         try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
             List<MessageRef> refs = inbox.refs();
+            FetchSpec flagsOnly = FetchSpec.of(FetchSpec.Item.FLAGS);
             requires(Capability.QUICK_RESYNC, mb, () -> {
+                assertThat(inbox.changedSince(inbox.status().highestModSeq(), flagsOnly)).isEmpty();
                 long modSeq = inbox.status().highestModSeq();
                 assertThat(modSeq).isPositive();
                 inbox.addFlags(List.of(refs.get(1)), Flags.of(Flag.FLAGGED));
@@ -713,7 +723,8 @@ public abstract class MailboxContract {
         }
         try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
             MessageRef ref = inbox.refs().get(0);
-            proxy.cutOn(isImap() ? "FETCH" : "TOP", 20);
+            boolean top = mb.capabilities().support(Capability.HEADERS) == Support.NATIVE;
+            proxy.cutOn(isImap() ? "FETCH" : top ? "TOP" : "RETR", 20);
             assertThatThrownBy(() -> inbox.summaries(List.of(ref), FetchSpec.of(FetchSpec.Item.ENVELOPE)))
                     .isInstanceOf(ConnectionException.class)
                     .satisfies(e -> assertThat(((ConnectionException) e).isRetryable()).isTrue());
