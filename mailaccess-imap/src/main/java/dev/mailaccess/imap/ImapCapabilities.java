@@ -1,0 +1,95 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Capability;
+import dev.mailaccess.CapabilityInfo;
+import dev.mailaccess.CapabilitySet;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** The IMAP capability picture: static (what IMAP can do with a typical server) and refined per server. */
+final class ImapCapabilities {
+    static final String PROTOCOL = "imap";
+
+    private static final CapabilitySet STATIC = CapabilitySet.of(PROTOCOL, List.of(
+            CapabilityInfo.nativeSupport(Capability.HEADERS,
+                    "FETCH ENVELOPE and BODY.PEEK[HEADER.FIELDS] for any number of messages in one command"),
+            CapabilityInfo.nativeSupport(Capability.BODY,
+                    "FETCH BODY.PEEK[] streamed in 256 KB chunks; reading never sets \\Seen"),
+            CapabilityInfo.nativeSupport(Capability.BODY_PART,
+                    "FETCH BODY.PEEK[section] downloads one MIME part by its part number"),
+            CapabilityInfo.nativeSupport(Capability.PARTIAL_BODY,
+                    "FETCH BODY.PEEK[]<offset.length> downloads a byte range"),
+            CapabilityInfo.nativeSupport(Capability.STABLE_IDS,
+                    "UIDVALIDITY + UID identify a message across sessions and expunges"),
+            CapabilityInfo.nativeSupport(Capability.FOLDERS, "LIST, CREATE, DELETE, STATUS"),
+            CapabilityInfo.nativeSupport(Capability.SERVER_FLAGS, "STORE keeps system flags on the server"),
+            CapabilityInfo.nativeSupport(Capability.CUSTOM_KEYWORDS,
+                    "STORE keeps keywords on the server (where the folder's PERMANENTFLAGS allow \\*)"),
+            CapabilityInfo.nativeSupport(Capability.SERVER_SEARCH, "SEARCH, with CHARSET UTF-8 for non-ASCII text"),
+            CapabilityInfo.nativeSupport(Capability.COPY, "COPY (new UIDs from COPYUID where the server has UIDPLUS)"),
+            CapabilityInfo.nativeSupport(Capability.APPEND,
+                    "APPEND (the new UID from APPENDUID where the server has UIDPLUS)"),
+            CapabilityInfo.nativeSupport(Capability.DELETE, "STORE +FLAGS (\\Deleted)"),
+            CapabilityInfo.nativeSupport(Capability.MOVE,
+                    "MOVE (RFC 6851); servers without it: COPY + UID EXPUNGE, emulated"),
+            CapabilityInfo.nativeSupport(Capability.EXPUNGE,
+                    "UID EXPUNGE (UIDPLUS, RFC 4315) removes exactly the chosen messages"),
+            CapabilityInfo.nativeSupport(Capability.PUSH, "IDLE (RFC 2177)"),
+            CapabilityInfo.nativeSupport(Capability.QUICK_RESYNC, "with CONDSTORE/QRESYNC (RFC 7162)"),
+            CapabilityInfo.nativeSupport(Capability.SORT, "with SORT extension (RFC 5256)")));
+
+    private ImapCapabilities() {
+    }
+
+    static CapabilitySet staticSet() {
+        return STATIC;
+    }
+
+    /** The static set refined by what the server announced ({@code has} answers for an extension name). */
+    static CapabilitySet refine(Predicate<String> has) {
+        CapabilitySet caps = STATIC;
+        boolean uidplus = has.test("UIDPLUS");
+        if (!has.test("MOVE")) {
+            caps = caps.with(uidplus
+                    ? CapabilityInfo.emulated(Capability.MOVE, "server has no MOVE (RFC 6851); emulated with COPY, "
+                    + "STORE \\Deleted and UID EXPUNGE of the moved messages: not atomic, a failure in between can "
+                    + "leave the message in both folders")
+                    : CapabilityInfo.unsupported(Capability.MOVE, "server has neither MOVE nor UIDPLUS: a move "
+                    + "would need a plain EXPUNGE, which also removes messages other clients marked deleted"));
+        } else {
+            caps = caps.with(CapabilityInfo.nativeSupport(Capability.MOVE, "MOVE (RFC 6851)"));
+        }
+        if (!uidplus) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.EXPUNGE, "server has no UIDPLUS: expunging only "
+                    + "chosen messages needs UID EXPUNGE; a plain EXPUNGE would also remove messages other clients "
+                    + "marked deleted"));
+        }
+        if (!has.test("IDLE")) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.PUSH,
+                    "server has no IDLE (RFC 2177); poll with status() instead"));
+        }
+        if (has.test("QRESYNC")) {
+            caps = caps.with(CapabilityInfo.nativeSupport(Capability.QUICK_RESYNC, "QRESYNC (RFC 7162)"));
+        } else if (has.test("CONDSTORE")) {
+            caps = caps.with(CapabilityInfo.nativeSupport(Capability.QUICK_RESYNC,
+                    "CONDSTORE (RFC 7162): changes since a MODSEQ in one FETCH"));
+        } else {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.QUICK_RESYNC,
+                    "server has no CONDSTORE/QRESYNC; a resync must scan every UID"));
+        }
+        if (!has.test("SORT")) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.SORT, "server has no SORT extension (RFC 5256)"));
+        }
+        return caps;
+    }
+
+    /** For tests and diagnostics: refine from a list of announced names. */
+    static CapabilitySet refine(Set<String> announced) {
+        Set<String> upper = announced.stream().map(s -> s.toUpperCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.toSet());
+        return refine(upper::contains);
+    }
+}

@@ -1,0 +1,683 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.BodyPart;
+import dev.mailaccess.Capability;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import dev.mailaccess.FolderNotFoundException;
+import dev.mailaccess.FolderStatus;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.MessageGoneException;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.SortKey;
+import dev.mailaccess.Support;
+import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.angus.internal.Errors;
+import dev.mailaccess.angus.internal.MimeConversion;
+import dev.mailaccess.angus.internal.SearchTerms;
+import dev.mailaccess.search.SearchQuery;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessageRemovedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.search.SearchTerm;
+import jakarta.mail.util.SharedFileInputStream;
+import org.eclipse.angus.mail.iap.ResponseHandler;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.SortTerm;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An open IMAP folder. Every message is addressed by UID (never by sequence number); listings are one batched FETCH;
+ * bodies stream with {@code BODY.PEEK} in 256 KB chunks; expunges are {@code UID EXPUNGE} of exactly the chosen
+ * messages; closing never expunges.
+ */
+public final class ImapFolder implements MailFolder {
+    /** Ends IDLE at the caller's deadline; one daemon thread for all folders. */
+    private static final ScheduledExecutorService IDLE_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mailaccess-imap-idle-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ImapSession session;
+    private final IMAPFolder folder;
+    private final String path;
+    private final AccessMode mode;
+    private final long uidValidity;
+    private volatile boolean closed;
+    /** How the folder's connection failed, as Angus saw it (its own exceptions drop the cause). */
+    private volatile Exception connectionFailure;
+
+    ImapFolder(ImapSession session, IMAPFolder folder, String path, AccessMode mode) throws MessagingException {
+        this.session = session;
+        this.folder = folder;
+        this.path = path;
+        this.mode = mode;
+        this.uidValidity = folder.getUIDValidity();
+        ResponseHandler failureWatcher = r -> {
+            if (r.isBYE()) {
+                Exception e = r.getException();
+                connectionFailure = e != null ? e
+                        : new java.io.EOFException("the server ended the connection: " + r.getRest());
+            }
+        };
+        folder.doCommand(p -> {
+            p.addResponseHandler(failureWatcher);
+            return null;
+        });
+    }
+
+    /**
+     * Translates a failure of a call that started at {@code startNanos}. When the connection died, Angus often
+     * reports only "folder closed" and drops the cause; the cause is recovered from a BYE Angus synthesised where it
+     * passed one on, and a connection that died after waiting the full read timeout is reported as a timeout.
+     */
+    MailAccessException translate(Exception e, String where, long startNanos) {
+        Exception failure = connectionFailure;
+        boolean connectionGone = !folder.isOpen() || e instanceof jakarta.mail.FolderClosedException
+                || e instanceof jakarta.mail.StoreClosedException;
+        MailAccessException t;
+        if (failure != null && connectionGone && !(e instanceof MailAccessException)) {
+            t = Errors.translate(new MessagingException(String.valueOf(e.getMessage()), failure), where);
+        } else {
+            t = Errors.translate(e, where);
+        }
+        return session.timeoutAware(t, e, where, startNanos, connectionGone);
+    }
+
+    /** Angus's fetch can swallow a dead connection; make it visible. */
+    private void ensureOpen() throws MessagingException {
+        if (!folder.isOpen()) {
+            throw new jakarta.mail.FolderClosedException(folder, "lost the connection to the server");
+        }
+    }
+
+    /** What a call does, for exception messages. */
+    private String where(String what) {
+        return what + " in " + path + session.on();
+    }
+
+    private interface AngusCall<T> {
+        T run() throws MessagingException, IOException;
+    }
+
+    private <T> T call(String what, MessageRef ref, AngusCall<T> body) {
+        long start = System.nanoTime();
+        try {
+            return body.run();
+        } catch (MessageRemovedException | IndexOutOfBoundsException e) {
+            throw new MessageGoneException(ref, "expunged by another client while " + where(what));
+        } catch (MessagingException | IOException | RuntimeException e) {
+            throw translate(e, where(what), start);
+        }
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public AccessMode mode() {
+        return mode;
+    }
+
+    @Override
+    public FolderStatus status() {
+        return call("reading the status", null, () -> session.status(folder, path));
+    }
+
+    // ---------------------------------------------------------------- references
+
+    private MessageRef ref(Message m) throws MessagingException {
+        return MessageRef.imap(uidValidity, folder.getUID(m));
+    }
+
+    private void checkRef(MessageRef ref) {
+        if (!ref.isImap()) {
+            throw new MessageGoneException(ref, "not an IMAP reference; " + path + " has UIDVALIDITY " + uidValidity);
+        }
+        if (ref.uidValidity() != uidValidity) {
+            throw new MessageGoneException(ref, "the UIDVALIDITY of " + path + " is now " + uidValidity
+                    + ", so every older reference is stale");
+        }
+    }
+
+    /** The live messages for the refs, in folder order; refs of vanished messages are left out. One command at most. */
+    private List<IMAPMessage> lookup(Collection<MessageRef> refs) throws MessagingException {
+        refs.forEach(this::checkRef);
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        long[] uids = refs.stream().mapToLong(MessageRef::uid).distinct().toArray();
+        Message[] found = folder.getMessagesByUID(uids);
+        List<IMAPMessage> out = new ArrayList<>(found.length);
+        for (Message m : found) {
+            if (m != null && !m.isExpunged()) {
+                out.add((IMAPMessage) m);
+            }
+        }
+        out.sort(Comparator.comparingInt(Message::getMessageNumber));
+        return out;
+    }
+
+    private IMAPMessage lookupOne(MessageRef ref) throws MessagingException {
+        List<IMAPMessage> found = lookup(List.of(ref));
+        if (found.isEmpty()) {
+            throw new MessageGoneException(ref, "no message with UID " + ref.uid() + " in " + path);
+        }
+        return found.get(0);
+    }
+
+    /** UIDs of the messages, fetched in one command where not yet known, as refs in the given order. */
+    private List<MessageRef> refsOf(Message[] msgs) throws MessagingException {
+        if (msgs == null || msgs.length == 0) {
+            return List.of();
+        }
+        FetchProfile fp = new FetchProfile();
+        fp.add(UIDFolder.FetchProfileItem.UID);
+        folder.fetch(msgs, fp);
+        ensureOpen();
+        List<MessageRef> out = new ArrayList<>(msgs.length);
+        for (Message m : msgs) {
+            if (!m.isExpunged()) {
+                out.add(ref(m));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * NOOP: lets the server report new and expunged messages before a listing of "all" or "the newest" messages,
+     * so the listing is current (Angus would otherwise only ask when the connection was idle for a second).
+     */
+    private void refresh() throws MessagingException {
+        folder.doCommand(p -> {
+            p.noop();
+            return null;
+        });
+    }
+
+    @Override
+    public List<MessageRef> refs() {
+        return call("listing messages", null, () -> {
+            refresh();
+            return refsOf(folder.getMessages());
+        });
+    }
+
+    // ---------------------------------------------------------------- summaries
+
+    @Override
+    public List<MessageSummary> summaries(FetchSpec spec) {
+        return call("listing summaries", null, () -> {
+            refresh();
+            return summarize(List.of(folder.getMessages()), spec);
+        });
+    }
+
+    @Override
+    public List<MessageSummary> newest(int count, FetchSpec spec) {
+        return call("listing the newest summaries", null, () -> {
+            refresh();
+            int total = folder.getMessageCount();
+            if (count <= 0 || total <= 0) {
+                return List.of();
+            }
+            int start = Math.max(1, total - count + 1);
+            return summarize(List.of(folder.getMessages(start, total)), spec);
+        });
+    }
+
+    @Override
+    public List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
+        return call("listing summaries", null, () -> summarize(new ArrayList<>(lookup(refs)), spec));
+    }
+
+    /** One FETCH for all messages, then conversion from what was fetched, without further round trips. */
+    private List<MessageSummary> summarize(List<? extends Message> msgs, FetchSpec spec)
+            throws MessagingException, IOException {
+        if (msgs.isEmpty()) {
+            return List.of();
+        }
+        Message[] arr = msgs.toArray(new Message[0]);
+        folder.fetch(arr, profile(spec));
+        ensureOpen();
+        List<MessageSummary> out = new ArrayList<>(arr.length);
+        for (Message m : arr) {
+            if (m.isExpunged()) {
+                continue;
+            }
+            IMAPMessage im = (IMAPMessage) m;
+            try {
+                out.add(summary(im, spec));
+            } catch (MessageRemovedException e) {
+                // expunged by another client during the listing: left out, as for a vanished ref
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static FetchProfile profile(FetchSpec spec) {
+        FetchProfile fp = new FetchProfile();
+        fp.add(UIDFolder.FetchProfileItem.UID);
+        Set<String> headers = new LinkedHashSet<>();
+        if (spec.has(FetchSpec.Item.ENVELOPE)) {
+            fp.add(FetchProfile.Item.ENVELOPE);
+            // The IMAP ENVELOPE cannot tell a missing Reply-To from one equal to From, and MimeConversion reads
+            // these two from the headers: fetch them in the same command so no extra round trip happens.
+            headers.add("Reply-To");
+            headers.add("In-Reply-To");
+        }
+        if (spec.has(FetchSpec.Item.FLAGS)) {
+            fp.add(FetchProfile.Item.FLAGS);
+        }
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            fp.add(FetchProfile.Item.SIZE);
+        }
+        if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
+            fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+        }
+        if (spec.has(FetchSpec.Item.STRUCTURE)) {
+            fp.add(FetchProfile.Item.CONTENT_INFO);
+        }
+        headers.addAll(spec.headers());
+        headers.forEach(fp::add);
+        return fp;
+    }
+
+    private MessageSummary summary(IMAPMessage m, FetchSpec spec) throws MessagingException, IOException {
+        Date received = spec.has(FetchSpec.Item.INTERNAL_DATE) ? m.getReceivedDate() : null;
+        Instant internalDate = received == null ? null : received.toInstant();
+        return new MessageSummary(ref(m),
+                spec.has(FetchSpec.Item.ENVELOPE) ? MimeConversion.envelope(m) : null,
+                spec.has(FetchSpec.Item.FLAGS) ? MimeConversion.flags(m.getFlags()) : null,
+                spec.has(FetchSpec.Item.SIZE) ? m.getSize() : -1,
+                internalDate,
+                spec.has(FetchSpec.Item.STRUCTURE) ? MimeConversion.structure(m) : null,
+                spec.headers().isEmpty() ? Map.of() : MimeConversion.headers(m, spec.headers()));
+    }
+
+    @Override
+    public List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
+        if (session.capabilities().support(Capability.QUICK_RESYNC) == Support.UNSUPPORTED) {
+            throw new UnsupportedCapabilityException(session.capabilities().info(Capability.QUICK_RESYNC),
+                    session.capabilities().protocol());
+        }
+        return call("listing changes since MODSEQ " + modSeq, null, () -> {
+            // UID FETCH 1:* (FLAGS) (CHANGEDSINCE modSeq), then one FETCH for the rest of the spec.
+            Message[] changed = folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq);
+            ensureOpen();
+            return summarize(List.of(changed), spec);
+        });
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    @Override
+    public InputStream openMessage(MessageRef ref) {
+        checkRef(ref);
+        return SectionStream.open(folder, ref, "", 0, -1, ImapProvider.CHUNK_SIZE,
+                where("reading message " + ref), this::translate);
+    }
+
+    @Override
+    public InputStream openMessage(MessageRef ref, long offset, long length) {
+        checkRef(ref);
+        if (length == 0) {
+            call("reading message " + ref, ref, () -> lookupOne(ref));
+            return InputStream.nullInputStream();
+        }
+        return SectionStream.open(folder, ref, "", offset, length, ImapProvider.CHUNK_SIZE,
+                where("reading message " + ref), this::translate);
+    }
+
+    @Override
+    public InputStream openPart(MessageRef ref, String partPath) {
+        checkRef(ref);
+        String what = "reading part '" + partPath + "' of message " + ref;
+        String[] sectionAndEncoding = call(what, ref, () -> {
+            IMAPMessage m = lookupOne(ref);
+            FetchProfile fp = new FetchProfile();
+            fp.add(FetchProfile.Item.CONTENT_INFO);
+            folder.fetch(new Message[] {m}, fp);
+            ensureOpen();
+            boolean multipart = m.isMimeType("multipart/*");
+            Part part = MimeConversion.partAt(m, partPath);
+            if (part == null) {
+                BodyPart structure = MimeConversion.structure(m);
+                List<String> known = structure.flatten().stream().map(BodyPart::path).filter(p -> !p.isEmpty())
+                        .toList();
+                throw new MessageGoneException(ref, "it has no MIME part '" + partPath + "' (its parts: "
+                        + (known.isEmpty() ? "only the body, path \"\"" : String.join(", ", known)) + ")");
+            }
+            String section;
+            if (!multipart && (partPath.isEmpty() || partPath.equals("1"))) {
+                section = "TEXT";
+            } else if (partPath.isEmpty()) {
+                // The whole body of a multipart message, as sent: no transfer decoding applies.
+                return new String[] {"TEXT", ""};
+            } else {
+                section = partPath;
+            }
+            String encoding = part instanceof MimePart mp && mp.getEncoding() != null
+                    ? mp.getEncoding().toLowerCase(Locale.ROOT).strip() : "";
+            return new String[] {section, encoding};
+        });
+        InputStream raw = SectionStream.open(folder, ref, sectionAndEncoding[0], 0, -1, ImapProvider.CHUNK_SIZE,
+                where(what), this::translate);
+        String encoding = sectionAndEncoding[1];
+        if (encoding.isEmpty() || encoding.equals("7bit") || encoding.equals("8bit")
+                || encoding.equals("binary")) {
+            return raw;
+        }
+        try {
+            return MimeUtility.decode(raw, encoding);
+        } catch (MessagingException e) {
+            // An unknown transfer encoding: hand out the bytes as stored.
+            return raw;
+        }
+    }
+
+    // ---------------------------------------------------------------- flags and deletion
+
+    @Override
+    public void addFlags(Collection<MessageRef> refs, Flags flags) {
+        setFlags(refs, flags, true);
+    }
+
+    @Override
+    public void removeFlags(Collection<MessageRef> refs, Flags flags) {
+        setFlags(refs, flags, false);
+    }
+
+    private void setFlags(Collection<MessageRef> refs, Flags flags, boolean value) {
+        if (flags.isEmpty() || refs.isEmpty()) {
+            refs.forEach(this::checkRef);
+            return;
+        }
+        call(value ? "adding flags" : "removing flags", null, () -> {
+            List<IMAPMessage> msgs = lookup(refs);
+            if (!msgs.isEmpty()) {
+                folder.setFlags(msgs.toArray(new Message[0]), MimeConversion.jakartaFlags(flags), value);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(Collection<MessageRef> refs) {
+        setFlags(refs, Flags.of(Flag.DELETED), true);
+    }
+
+    @Override
+    public void expunge(Collection<MessageRef> refs) {
+        refs.forEach(this::checkRef);
+        if (refs.isEmpty()) {
+            return;
+        }
+        call("expunging messages", null, () -> {
+            List<IMAPMessage> msgs = lookup(refs);
+            if (!msgs.isEmpty()) {
+                Message[] arr = msgs.toArray(new Message[0]);
+                // UID EXPUNGE removes only messages marked \Deleted: mark exactly these, then expunge exactly these.
+                folder.setFlags(arr, new jakarta.mail.Flags(jakarta.mail.Flags.Flag.DELETED), true);
+                folder.expunge(arr);
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- copy, move, append
+
+    @Override
+    public Map<MessageRef, MessageRef> copy(Collection<MessageRef> refs, String targetFolder) {
+        return transfer(refs, targetFolder, false);
+    }
+
+    @Override
+    public Map<MessageRef, MessageRef> move(Collection<MessageRef> refs, String targetFolder) {
+        return transfer(refs, targetFolder, true);
+    }
+
+    private Map<MessageRef, MessageRef> transfer(Collection<MessageRef> refs, String targetFolder, boolean move) {
+        refs.forEach(this::checkRef);
+        if (refs.isEmpty()) {
+            return Map.of();
+        }
+        String what = (move ? "moving messages to " : "copying messages to ") + targetFolder;
+        Folder target;
+        try {
+            target = session.store().getFolder(targetFolder);
+        } catch (MessagingException e) {
+            throw translate(e, where(what), System.nanoTime());
+        }
+        long start = System.nanoTime();
+        try {
+            List<IMAPMessage> msgs = lookup(refs);
+            if (msgs.isEmpty()) {
+                return Map.of();
+            }
+            Message[] arr = msgs.toArray(new Message[0]);
+            List<MessageRef> oldRefs = new ArrayList<>(arr.length);
+            for (Message m : arr) {
+                oldRefs.add(ref(m));
+            }
+            AppendUID[] uids;
+            if (!move) {
+                uids = folder.copyUIDMessages(arr, target);
+            } else if (session.serverHas("MOVE")) {
+                uids = folder.moveUIDMessages(arr, target);
+            } else if (session.serverHas("UIDPLUS")) {
+                uids = folder.copyUIDMessages(arr, target);
+                folder.setFlags(arr, new jakarta.mail.Flags(jakarta.mail.Flags.Flag.DELETED), true);
+                folder.expunge(arr);
+            } else {
+                throw new UnsupportedCapabilityException(session.capabilities().info(Capability.MOVE),
+                        session.capabilities().protocol());
+            }
+            Map<MessageRef, MessageRef> out = new LinkedHashMap<>();
+            if (uids != null) {
+                for (int i = 0; i < arr.length && i < uids.length; i++) {
+                    if (uids[i] != null && uids[i].uid > 0 && uids[i].uidvalidity > 0) {
+                        out.put(oldRefs.get(i), MessageRef.imap(uids[i].uidvalidity, uids[i].uid));
+                    }
+                }
+            }
+            return out;
+        } catch (MessageRemovedException e) {
+            throw new MessageGoneException(null, "expunged by another client while " + where(what));
+        } catch (MessagingException | RuntimeException e) {
+            throw targetFailure(target, targetFolder, e, what, start);
+        }
+    }
+
+    private MailAccessException targetFailure(Folder target, String targetFolder, Exception e, String what,
+                                              long start) {
+        if (!folder.isOpen()) {
+            return translate(e, where(what), start);
+        }
+        MailAccessException t = session.notFoundOr(target, targetFolder, e, where(what), start);
+        if (t instanceof FolderNotFoundException && !(e instanceof jakarta.mail.FolderNotFoundException)) {
+            return new FolderNotFoundException(targetFolder, e);
+        }
+        return t;
+    }
+
+    @Override
+    public Optional<MessageRef> append(InputStream rfc822, Flags flags, Instant internalDate) {
+        return call("appending a message", null, () -> {
+            Path tmp = Files.createTempFile("mailaccess-append-", ".eml");
+            try {
+                // Spool to disk so that a large message is never held in memory; the parsed message reads its
+                // content from the file and is written out unchanged.
+                Files.copy(rfc822, tmp, StandardCopyOption.REPLACE_EXISTING);
+                SharedFileInputStream in = new SharedFileInputStream(tmp.toFile());
+                try {
+                    AppendMessage m = new AppendMessage(session.jakartaSession(), in,
+                            MimeConversion.jakartaFlags(flags),
+                            internalDate == null ? null : Date.from(internalDate));
+                    AppendUID[] r = folder.appendUIDMessages(new Message[] {m});
+                    if (r == null || r.length == 0 || r[0] == null || r[0].uid <= 0 || r[0].uidvalidity <= 0) {
+                        return Optional.<MessageRef>empty();
+                    }
+                    return Optional.of(MessageRef.imap(r[0].uidvalidity, r[0].uid));
+                } finally {
+                    in.close();
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- search and sort
+
+    @Override
+    public List<MessageRef> search(SearchQuery query) {
+        return call("searching", null, () -> {
+            SearchTerm term = SearchTerms.toTerm(query);
+            if (term == null) {
+                refresh();
+                return refsOf(folder.getMessages());
+            }
+            return refsOf(folder.search(term));
+        });
+    }
+
+    @Override
+    public List<MessageRef> sort(List<SortKey> keys, SearchQuery query) {
+        return call("sorting", null, () -> {
+            List<SortTerm> terms = new ArrayList<>();
+            for (SortKey k : keys) {
+                if (k.reverse()) {
+                    terms.add(SortTerm.REVERSE);
+                }
+                terms.add(switch (k.field()) {
+                    case ARRIVAL -> SortTerm.ARRIVAL;
+                    case DATE -> SortTerm.DATE;
+                    case FROM -> SortTerm.FROM;
+                    case TO -> SortTerm.TO;
+                    case CC -> SortTerm.CC;
+                    case SUBJECT -> SortTerm.SUBJECT;
+                    case SIZE -> SortTerm.SIZE;
+                });
+            }
+            if (terms.isEmpty()) {
+                terms.add(SortTerm.ARRIVAL);
+            }
+            SearchTerm term = SearchTerms.toTerm(query == null ? SearchQuery.all() : query);
+            return refsOf(folder.getSortedMessages(terms.toArray(new SortTerm[0]), term));
+        });
+    }
+
+    // ---------------------------------------------------------------- push
+
+    @Override
+    public boolean awaitChange(Duration maxWait) {
+        if (session.capabilities().support(Capability.PUSH) == Support.UNSUPPORTED) {
+            throw new UnsupportedCapabilityException(session.capabilities().info(Capability.PUSH),
+                    session.capabilities().protocol());
+        }
+        long waitMillis = Math.max(0, maxWait.toMillis());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        AtomicBoolean changed = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        ResponseHandler watcher = r -> {
+            if (r instanceof IMAPResponse ir && ir.isUnTagged()
+                    && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("FETCH")
+                    || ir.keyEquals("VANISHED"))) {
+                changed.set(true);
+            }
+        };
+        return call("waiting for changes (IDLE)", null, () -> {
+            // Any command aborts a running IDLE (Angus sends DONE first); repeat until the waiting thread is out.
+            ScheduledFuture<?> stopper = IDLE_TIMER.scheduleAtFixedRate(() -> {
+                if (!finished.get()) {
+                    try {
+                        folder.doCommand(p -> null);
+                    } catch (MessagingException | RuntimeException ignored) {
+                        // the waiting thread sees the failure itself
+                    }
+                }
+            }, waitMillis, 50, TimeUnit.MILLISECONDS);
+            try {
+                folder.doCommand(p -> {
+                    p.addResponseHandler(watcher);
+                    // Changes the server has not yet told about (since the last command) count too.
+                    p.noop();
+                    return null;
+                });
+                while (!changed.get() && System.nanoTime() - deadline < 0) {
+                    folder.idle(true);
+                }
+                return changed.get();
+            } finally {
+                finished.set(true);
+                stopper.cancel(false);
+                try {
+                    folder.doCommand(p -> {
+                        p.removeResponseHandler(watcher);
+                        return null;
+                    });
+                } catch (MessagingException | RuntimeException ignored) {
+                    // the connection is gone; so is the handler
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        session.forget(this);
+        // close(false): never expunge; Angus uses UNSELECT, or EXAMINE + CLOSE, on a read-write folder.
+        ImapSession.closeQuietly(folder);
+    }
+
+    @Override
+    public String toString() {
+        return "ImapFolder[" + path + ", " + mode + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.CapabilitySet;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.TlsMode;
+import dev.mailaccess.angus.internal.AngusSessions;
+import dev.mailaccess.angus.internal.Errors;
+import dev.mailaccess.angus.internal.SocketRegistry;
+import dev.mailaccess.spi.MailboxProvider;
+import dev.mailaccess.spi.MailboxSession;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+import java.util.Properties;
+
+/**
+ * The IMAP adapter, registered for {@link java.util.ServiceLoader} under the protocol name {@code imap} (the
+ * {@code imaps} scheme maps to it too). Built on Eclipse Angus Mail; sessions are {@link ImapSession}s.
+ */
+public final class ImapProvider implements MailboxProvider {
+    /** Bytes fetched per partial FETCH when streaming bodies. */
+    static final int CHUNK_SIZE = 262_144;
+
+    /** Creates the provider; normally done by {@link java.util.ServiceLoader}. */
+    public ImapProvider() {
+    }
+
+    @Override
+    public String protocol() {
+        return ImapCapabilities.PROTOCOL;
+    }
+
+    @Override
+    public CapabilitySet staticCapabilities() {
+        return ImapCapabilities.staticSet();
+    }
+
+    @Override
+    public MailboxSession connect(MailboxConfig config) {
+        String angusProtocol = config.tlsMode() == TlsMode.IMPLICIT ? "imaps" : "imap";
+        String secret = AngusSessions.secret(config);
+        SocketRegistry sockets = new SocketRegistry();
+        Session session = AngusSessions.create(config, angusProtocol, sockets, angusProperties());
+        IMAPStore store = null;
+        try {
+            store = (IMAPStore) session.getStore(angusProtocol);
+            store.connect(config.host(), config.port(), config.user(), secret);
+            IMAPStore connected = store;
+            CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name));
+            return new ImapSession(config, session, connected, sockets, caps);
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(store);
+            sockets.closeAll();
+            throw Errors.translate(e, "connecting to " + config.displayUri());
+        }
+    }
+
+    private static boolean hasCapability(IMAPStore store, String name) {
+        try {
+            return store.hasCapability(name);
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(IMAPStore store) {
+        if (store != null && store.isConnected()) {
+            try {
+                store.close();
+            } catch (MessagingException | RuntimeException ignored) {
+                // failing anyway
+            }
+        }
+    }
+
+    /** Angus properties (without the {@code mail.<protocol>.} prefix) this adapter relies on. */
+    static Properties angusProperties() {
+        Properties p = new Properties();
+        // Reading a body never sets \Seen.
+        p.put("peek", "true");
+        // Stream bodies in 256 KB partial FETCHes instead of Angus's 16 KB.
+        p.put("partialfetch", "true");
+        p.put("fetchsize", Integer.toString(CHUNK_SIZE));
+        // A search the server cannot answer fails instead of silently downloading every message.
+        p.put("throwsearchexception", "true");
+        // One pooled connection: the first open folder reuses the store's connection (no second LOGIN).
+        p.put("connectionpoolsize", "1");
+        p.put("separatestoreconnection", "false");
+        return p;
+    }
+}

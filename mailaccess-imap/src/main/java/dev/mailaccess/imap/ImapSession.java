@@ -1,0 +1,304 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.AccessMode;
+import dev.mailaccess.CapabilitySet;
+import dev.mailaccess.FolderInfo;
+import dev.mailaccess.FolderNotFoundException;
+import dev.mailaccess.FolderStatus;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.ConnectionException;
+import dev.mailaccess.MailTimeoutException;
+import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.ProtocolException;
+import dev.mailaccess.SpecialUse;
+import dev.mailaccess.angus.internal.Errors;
+import dev.mailaccess.angus.internal.SocketRegistry;
+import dev.mailaccess.spi.MailboxSession;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A logged-in IMAP session over an Angus {@code IMAPStore}. Obtained through {@link dev.mailaccess.MailAccess}, which
+ * wraps it with capability checks and call serialisation. {@link #unwrap(Class)} gives the underlying
+ * {@code jakarta.mail.Store} / {@code IMAPStore} or {@code jakarta.mail.Session}.
+ */
+public final class ImapSession implements MailboxSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+
+    private final MailboxConfig config;
+    private final Session session;
+    private final IMAPStore store;
+    private final SocketRegistry sockets;
+    private final CapabilitySet capabilities;
+    private final Set<ImapFolder> openFolders = new LinkedHashSet<>();
+    private volatile boolean closed;
+
+    ImapSession(MailboxConfig config, Session session, IMAPStore store, SocketRegistry sockets,
+                CapabilitySet capabilities) {
+        this.config = config;
+        this.session = session;
+        this.store = store;
+        this.sockets = sockets;
+        this.capabilities = capabilities;
+    }
+
+    @Override
+    public CapabilitySet capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public MailboxConfig config() {
+        return config;
+    }
+
+    String on() {
+        return " on " + config.displayUri();
+    }
+
+    Session jakartaSession() {
+        return session;
+    }
+
+    IMAPStore store() {
+        return store;
+    }
+
+    boolean serverHas(String extension) {
+        try {
+            return store.hasCapability(extension);
+        } catch (MessagingException e) {
+            throw Errors.translate(e, "reading capabilities" + on());
+        }
+    }
+
+    @Override
+    public List<FolderInfo> folders() {
+        long start = System.nanoTime();
+        try {
+            Folder[] all = store.getDefaultFolder().list("*");
+            List<FolderInfo> out = new ArrayList<>(all.length);
+            for (Folder f : all) {
+                IMAPFolder imf = (IMAPFolder) f;
+                Set<String> attributes = new LinkedHashSet<>(List.of(imf.getAttributes()));
+                SpecialUse use = null;
+                boolean selectable = true;
+                for (String a : attributes) {
+                    if (use == null) {
+                        use = SpecialUse.fromAttribute(a);
+                    }
+                    if (a.equalsIgnoreCase("\\Noselect") || a.equalsIgnoreCase("\\NonExistent")) {
+                        selectable = false;
+                    }
+                }
+                char sep = imf.getSeparator();
+                out.add(new FolderInfo(imf.getFullName(), sep == '\0' ? "" : String.valueOf(sep), attributes, use,
+                        selectable));
+            }
+            return List.copyOf(out);
+        } catch (MessagingException | RuntimeException e) {
+            throw translate(e, "listing folders" + on(), start);
+        }
+    }
+
+    @Override
+    public MailFolder folder(String path, AccessMode mode) {
+        long start = System.nanoTime();
+        IMAPFolder f;
+        try {
+            f = (IMAPFolder) store.getFolder(path);
+            f.open(mode == AccessMode.READ_ONLY ? Folder.READ_ONLY : Folder.READ_WRITE);
+        } catch (jakarta.mail.FolderNotFoundException e) {
+            throw new FolderNotFoundException(path, e);
+        } catch (MessagingException | RuntimeException e) {
+            throw translate(e, "opening folder " + path + on(), start);
+        }
+        try {
+            ImapFolder folder = new ImapFolder(this, f, path, mode);
+            synchronized (openFolders) {
+                openFolders.add(folder);
+            }
+            return folder;
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(f);
+            throw translate(e, "opening folder " + path + on(), start);
+        }
+    }
+
+    void forget(ImapFolder folder) {
+        synchronized (openFolders) {
+            openFolders.remove(folder);
+        }
+    }
+
+    @Override
+    public FolderStatus status(String path) {
+        long start = System.nanoTime();
+        IMAPFolder f = null;
+        try {
+            f = (IMAPFolder) store.getFolder(path);
+            return status(f, path);
+        } catch (MessagingException | RuntimeException e) {
+            throw notFoundOr(f, path, e, "reading the status of " + path + on(), start);
+        }
+    }
+
+    /** One STATUS command, on the folder's own connection when it is open, else on the store's. */
+    FolderStatus status(IMAPFolder f, String path) throws MessagingException {
+        boolean condstore = serverHas("CONDSTORE");
+        String fullName = f.getFullName();
+        String[] items = condstore
+                ? new String[] {"MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY", "HIGHESTMODSEQ"}
+                : new String[] {"MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"};
+        Status s = (Status) f.doCommand(p -> p.status(fullName, items));
+        if (s == null) {
+            throw new ProtocolException("the server sent no STATUS for " + path + on(), null);
+        }
+        return new FolderStatus(path, s.total, s.unseen, s.uidnext, s.uidvalidity,
+                condstore ? s.highestmodseq : -1);
+    }
+
+    /**
+     * A lost connection reported after waiting at least the read timeout is a timeout: Angus turns a read timeout
+     * into "connection closed" and drops the SocketTimeoutException.
+     */
+    MailAccessException timeoutAware(MailAccessException translated, Exception original, String where,
+                                     long startNanos, boolean connectionGone) {
+        if (translated instanceof MailTimeoutException || !(translated instanceof ConnectionException)) {
+            return translated;
+        }
+        String text = String.valueOf(original.getMessage());
+        long waitedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        long timeoutMillis = config.readTimeout().toMillis();
+        if (text.contains("SocketTimeoutException") || text.contains("Read timed out")
+                || (connectionGone && waitedMillis >= timeoutMillis * 9 / 10)) {
+            return new MailTimeoutException("timed out " + where + ": no answer within " + config.readTimeout(),
+                    original);
+        }
+        return translated;
+    }
+
+    MailAccessException translate(Exception e, String where, long startNanos) {
+        MailAccessException t = Errors.translate(e, where);
+        return timeoutAware(t, e, where, startNanos, !store.isConnected()
+                || e instanceof jakarta.mail.StoreClosedException || e instanceof jakarta.mail.FolderClosedException);
+    }
+
+    /** A failure on a named folder: FolderNotFoundException if the folder does not exist, else the translation. */
+    MailAccessException notFoundOr(Folder f, String path, Exception e, String where, long startNanos) {
+        if (e instanceof jakarta.mail.FolderNotFoundException) {
+            return new FolderNotFoundException(path, e);
+        }
+        MailAccessException translated = translate(e, where, startNanos);
+        if (translated instanceof ProtocolException && f != null) {
+            try {
+                if (!f.exists()) {
+                    return new FolderNotFoundException(path, e);
+                }
+            } catch (MessagingException | RuntimeException ignored) {
+                // keep the original failure
+            }
+        }
+        return translated;
+    }
+
+    @Override
+    public void createFolder(String path) {
+        long start = System.nanoTime();
+        try {
+            Folder f = store.getFolder(path);
+            if (!f.create(Folder.HOLDS_MESSAGES)) {
+                throw new ProtocolException("the server refused to create folder " + path + on()
+                        + (f.exists() ? " (it already exists)" : ""), null);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            throw translate(e, "creating folder " + path + on(), start);
+        }
+    }
+
+    @Override
+    public void deleteFolder(String path) {
+        List<ImapFolder> open;
+        synchronized (openFolders) {
+            open = openFolders.stream().filter(o -> o.path().equals(path)).toList();
+        }
+        open.forEach(ImapFolder::close);
+        Folder f = null;
+        long start = System.nanoTime();
+        try {
+            f = store.getFolder(path);
+            if (!f.exists()) {
+                throw new FolderNotFoundException(path, null);
+            }
+            if (!f.delete(true)) {
+                throw new ProtocolException("the server refused to delete folder " + path + on(), null);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            throw notFoundOr(f, path, e, "deleting folder " + path + on(), start);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type.isInstance(store)) {
+            return type.cast(store);
+        }
+        if (type.isInstance(session)) {
+            return type.cast(session);
+        }
+        throw new IllegalArgumentException("the IMAP adapter offers jakarta.mail.Store, IMAPStore or "
+                + "jakarta.mail.Session, not " + type.getName());
+    }
+
+    @Override
+    public void abort() {
+        sockets.closeAll();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<ImapFolder> open;
+        synchronized (openFolders) {
+            open = new ArrayList<>(openFolders);
+        }
+        open.forEach(ImapFolder::close);
+        try {
+            store.close();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("closing {} failed; the connection was probably already gone", config.displayUri(), e);
+        } finally {
+            sockets.closeAll();
+        }
+    }
+
+    static void closeQuietly(IMAPFolder f) {
+        try {
+            if (f.isOpen()) {
+                f.close(false);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("closing folder {} failed", f.getFullName(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ImapSession[" + config.displayUri() + (closed ? ", closed" : "") + "]";
+    }
+}
