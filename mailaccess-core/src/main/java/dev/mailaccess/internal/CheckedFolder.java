@@ -210,10 +210,10 @@ final class CheckedFolder implements MailFolder {
 
     @Override
     public List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
+        mailbox.require(Capability.QUICK_RESYNC);
         if (modSeq < 0) {
             throw new IllegalArgumentException("modSeq must not be negative: " + modSeq);
         }
-        mailbox.require(Capability.QUICK_RESYNC);
         requireFetch(spec);
         return mailbox.call(() -> folder.changedSince(modSeq, spec));
     }
