@@ -116,7 +116,7 @@ public final class ImapFolder implements MailFolder {
         if (failure != null && connectionGone && !(e instanceof MailAccessException)) {
             t = Errors.translate(new MessagingException(String.valueOf(e.getMessage()), failure), where);
         } else {
-            t = Errors.translate(e, where);
+            t = Errors.translate(ImapSession.withConnectionCause(e), where);
         }
         return session.timeoutAware(t, e, where, startNanos, connectionGone);
     }

@@ -191,9 +191,30 @@ public final class ImapSession implements MailboxSession {
     }
 
     MailAccessException translate(Exception e, String where, long startNanos) {
-        MailAccessException t = Errors.translate(e, where);
+        MailAccessException t = Errors.translate(withConnectionCause(e), where);
         return timeoutAware(t, e, where, startNanos, !store.isConnected()
                 || e instanceof jakarta.mail.StoreClosedException || e instanceof jakarta.mail.FolderClosedException);
+    }
+
+    /**
+     * Angus reports a dropped connection as a MessagingException around its own (non-I/O) ConnectionException,
+     * keeping the socket's IOException only in the synthetic BYE response; put that IOException back as the cause so
+     * the failure is classified as a lost connection (or a timeout) rather than a protocol error.
+     */
+    static Exception withConnectionCause(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException cex) {
+                Exception io = cex.getResponse() == null ? null : cex.getResponse().getException();
+                if (!(io instanceof java.io.IOException)) {
+                    io = new java.io.EOFException("the server closed the connection: " + cex.getMessage());
+                }
+                return new MessagingException(String.valueOf(e.getMessage()), io);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
     }
 
     /** A failure on a named folder: FolderNotFoundException if the folder does not exist, else the translation. */
