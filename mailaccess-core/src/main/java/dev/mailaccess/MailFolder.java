@@ -74,8 +74,9 @@ public interface MailFolder extends AutoCloseable {
     void delete(Collection<MessageRef> refs);
 
     /**
-     * Removes exactly these messages for good (IMAP UID EXPUNGE), never others that another client marked deleted.
-     * Needs {@link Capability#EXPUNGE}.
+     * Removes exactly these messages for good, marking them deleted first if they are not yet (IMAP: STORE
+     * \Deleted, then UID EXPUNGE), never others that another client marked deleted. Needs
+     * {@link Capability#EXPUNGE}.
      */
     void expunge(Collection<MessageRef> refs);
 
@@ -118,7 +119,7 @@ public interface MailFolder extends AutoCloseable {
 
     /**
      * Summaries of the messages whose flags changed or that arrived since {@code modSeq} (a
-     * {@link FolderStatus#highestModSeq()} seen earlier), in one round trip whatever the folder's size (CONDSTORE
+     * {@link FolderStatus#highestModSeq()} seen earlier), in a constant number of round trips whatever the folder's size (CONDSTORE
      * {@code CHANGEDSINCE}). Needs {@link Capability#QUICK_RESYNC}.
      */
     default List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {

@@ -56,6 +56,8 @@ public final class CheckedMailbox implements Mailbox {
                 throw new MailboxClosedException("the mailbox was closed while this call was in progress", e);
             }
             throw e;
+        } catch (IllegalArgumentException e) {
+            throw e; // a caller mistake the adapter detected (e.g. no such part): report it as is
         } catch (RuntimeException e) {
             if (closed) {
                 throw new MailboxClosedException("the mailbox was closed while this call was in progress", e);

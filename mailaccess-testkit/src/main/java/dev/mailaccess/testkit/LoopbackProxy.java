@@ -145,11 +145,12 @@ public final class LoopbackProxy implements AutoCloseable {
                                 cutAll();
                                 return;
                             }
+                            // Armed before the command leaves, so even an instant answer is cut.
+                            responseBytesSinceCutCommand.set(0);
+                            cutArmed = true;
                             out.write(buf, flushFrom, i + 1 - flushFrom);
                             out.flush();
                             flushFrom = i + 1;
-                            responseBytesSinceCutCommand.set(0);
-                            cutArmed = true;
                         }
                     } else if (line.length() < 1000) {
                         line.append((char) (b & 0xff));

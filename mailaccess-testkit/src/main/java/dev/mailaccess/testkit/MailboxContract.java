@@ -631,11 +631,14 @@ public abstract class MailboxContract {
             requires(Capability.SERVER_SEARCH, mb, () -> {
                 assertThat(inbox.search(SearchQuery.subject("quarterly"))).containsExactly(refs.get(0));
                 assertThat(inbox.search(SearchQuery.subject("Grüße"))).containsExactly(refs.get(1));
-                assertThat(inbox.search(SearchQuery.from("carol"))).containsExactly(refs.get(2));
+                // GreenMail matches FROM only against a whole address; IMAP (and Dovecot) match any substring.
+                String carol = isImap() && fixture().name().equals("greenmail") ? "carol@example.test" : "carol";
+                assertThat(inbox.search(SearchQuery.from(carol))).containsExactly(refs.get(2));
                 assertThat(inbox.search(SearchQuery.body("pizza"))).containsExactly(refs.get(2));
-                assertThat(inbox.search(SearchQuery.not(SearchQuery.from("alice"))))
+                String alice = isImap() && fixture().name().equals("greenmail") ? "alice@example.test" : "alice";
+                assertThat(inbox.search(SearchQuery.not(SearchQuery.from(alice))))
                         .containsExactly(refs.get(1), refs.get(2));
-                assertThat(inbox.search(SearchQuery.or(SearchQuery.from("alice"), SearchQuery.subject("lunch"))))
+                assertThat(inbox.search(SearchQuery.or(SearchQuery.from(alice), SearchQuery.subject("lunch"))))
                         .containsExactly(refs.get(0), refs.get(2));
                 assertThat(inbox.search(SearchQuery.all())).containsExactlyElementsOf(refs);
             });
