@@ -116,6 +116,11 @@ public final class PopSession implements MailboxSession {
                 return new ConnectionException("TLS required but " + where + " the server does not offer STLS ("
                         + text + "); refusing to continue without encryption", false, e);
             }
+            if (timedOut(e) || text.contains("timed out")) {
+                // POP3Store turns the EOFException of a read timeout (e.g. no greeting) into this, text only.
+                return new MailTimeoutException("timed out " + where + ": no answer within "
+                        + config.readTimeout().toMillis() + " ms", e);
+            }
             if (text.isEmpty() || text.contains("EOF on socket")) {
                 return new ConnectionException("connection lost " + where + ": the server closed the connection",
                         true, e);
