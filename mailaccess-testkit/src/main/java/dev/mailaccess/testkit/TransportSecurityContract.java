@@ -437,6 +437,8 @@ public abstract class TransportSecurityContract {
             assertThat(capture.recordCount()).as("java.util.logging records were captured").isPositive();
         }
         assertThat(captured).as("the protocol trace was captured").containsIgnoringCase(isImap() ? "CAPABILITY" : "CAPA");
+        // the login itself was traced at JUL FINEST too, with Angus suppressing the credential lines
+        assertThat(captured).as("the login phase was traced").contains("trace suppressed");
         assertNoSecret("the captured logs", captured, forms);
         assertNoSecret("toString()", goodText + " " + mailboxText, forms);
         for (Throwable f : failures) {
