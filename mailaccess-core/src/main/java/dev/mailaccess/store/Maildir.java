@@ -68,6 +68,9 @@ public final class Maildir {
         if (Files.isDirectory(dir)) {
             return;
         }
+        if (Files.exists(dir)) {
+            throw new IOException(dir + " exists and is not a directory");
+        }
         Files.createDirectories(dir);
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
