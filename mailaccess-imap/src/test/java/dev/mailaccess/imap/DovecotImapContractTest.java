@@ -2,34 +2,18 @@ package dev.mailaccess.imap;
 
 import dev.mailaccess.Capability;
 import dev.mailaccess.Support;
-import dev.mailaccess.testkit.DovecotFixture;
 import dev.mailaccess.testkit.MailServerFixture;
 import dev.mailaccess.testkit.MailboxContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.mailaccess.testkit.SharedServers;
 
 import java.util.EnumMap;
 import java.util.Map;
 
 /** The contract suite over IMAP against a real Dovecot (CONDSTORE, QRESYNC, MOVE, SORT, IDLE, SPECIAL-USE). */
 class DovecotImapContractTest extends MailboxContract {
-    private static DovecotFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = DovecotFixture.startOrSkip();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected MailServerFixture fixture() {
-        return server;
+        return SharedServers.dovecot();
     }
 
     @Override

@@ -1,30 +1,14 @@
 package dev.mailaccess.pop;
 
-import dev.mailaccess.testkit.DovecotFixture;
 import dev.mailaccess.testkit.MailServerFixture;
 import dev.mailaccess.testkit.OfflineFetchContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.mailaccess.testkit.SharedServers;
 
 /** Offline mode over pop3 against Dovecot. */
 class DovecotPopOfflineFetchTest extends OfflineFetchContract {
-    private static DovecotFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = DovecotFixture.startOrSkip();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected MailServerFixture fixture() {
-        return server;
+        return SharedServers.dovecot();
     }
 
     @Override
