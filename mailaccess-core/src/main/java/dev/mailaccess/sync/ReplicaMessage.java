@@ -1,0 +1,25 @@
+package dev.mailaccess.sync;
+
+import dev.mailaccess.Flags;
+import dev.mailaccess.MessageRef;
+
+/**
+ * A message of a {@link Replica} folder, read from local data only (the envelope fields from the local file's
+ * headers, the system flags from the Maildir file name, keywords from the replica's state).
+ *
+ * @param folder     the replica folder (the server's folder name, or a local-only folder's name)
+ * @param id         the local id, stable for the life of the message in this folder; used by the offline API
+ * @param serverRef  the server reference as of the last sync, or null if the message is not on the server yet
+ *                   (appended or moved offline) or the folder is local-only
+ * @param flags      current local flags and keywords, including changes not yet pushed
+ * @param size       size in bytes of the message
+ * @param subject    the Subject header as stored (not RFC 2047 decoded), empty if none or not downloaded
+ * @param from       the From header as stored, empty if none or not downloaded
+ * @param date       the Date header as stored, empty if none or not downloaded
+ * @param messageId  the Message-ID header, empty if none
+ * @param downloaded false if the message is larger than the replica's size limit and only known by its server data
+ * @param pending    true if the message has local changes not yet pushed to the server
+ */
+public record ReplicaMessage(String folder, String id, MessageRef serverRef, Flags flags, long size, String subject,
+                             String from, String date, String messageId, boolean downloaded, boolean pending) {
+}

@@ -1,0 +1,135 @@
+package dev.mailaccess.sync;
+
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The replica's offline side, without a server: local changes, journal replay, other clients, names. */
+class ReplicaTest {
+    @TempDir
+    Path tmp;
+
+    private static ByteArrayInputStream msg(String subject) {
+        return new ByteArrayInputStream(("From: a@example.test\r\nSubject: " + subject + "\r\n\r\nbody\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void offlineChangesApplyAtOnceAndSurviveACrashWithoutClose() throws Exception {
+        Path dir = tmp.resolve("r");
+        Replica r = Replica.open(dir, true);
+        r.createLocalFolder("Drafts").createLocalFolder("Keep");
+        String a = r.append("Drafts", msg("one"), Flags.of(Flag.DRAFT));
+        String b = r.append("Drafts", msg("two"), Flags.NONE);
+        r.addFlags("Drafts", List.of(a), Flags.of(Flag.SEEN).plus(Flags.keywords("$Work")));
+        r.delete("Drafts", List.of(b));
+        assertThat(r.message("Drafts", a).flags()).isEqualTo(Flags.of(List.of(Flag.DRAFT, Flag.SEEN),
+                List.of("$Work")));
+        assertThat(r.message("Drafts", a).messageId()).contains("@replica.mailaccess");
+        assertThat(r.message("Drafts", a).subject()).isEqualTo("one");
+        String moved = r.move("Drafts", a, "Keep");
+        assertThat(r.expungeDeleted("Drafts")).isEqualTo(1);
+        // no close(): the journal alone must bring this back
+        Replica again = Replica.open(dir, true);
+        assertThat(again.messages("Drafts")).isEmpty();
+        assertThat(again.messages("Keep")).extracting(ReplicaMessage::id).containsExactly(moved);
+        assertThat(again.message("Keep", moved).flags().keywords()).containsExactly("$Work");
+        assertThat(new String(again.openMessage("Keep", moved).readAllBytes(), StandardCharsets.US_ASCII))
+                .contains("Subject: one");
+        // the Maildir carries the system flags in the file name
+        try (Stream<Path> files = Files.list(again.maildir("Keep").resolve("cur"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).singleElement()
+                    .satisfies(n -> assertThat(n).endsWith(":2,DS"));
+        }
+        again.close();
+    }
+
+    @Test
+    void changesByAnotherMailClientAreFound() throws Exception {
+        Path dir = tmp.resolve("r");
+        Replica r = Replica.open(dir, false);
+        r.createLocalFolder("F");
+        String a = r.append("F", msg("a"), Flags.NONE);
+        String b = r.append("F", msg("b"), Flags.NONE);
+        r.close();
+        Path cur = r.maildir("F").resolve("cur");
+        Path fileA;
+        Path fileB;
+        try (Stream<Path> s = Files.list(cur)) {
+            List<Path> files = s.sorted().toList();
+            fileA = files.stream().filter(p -> p.getFileName().toString().startsWith(a)).findFirst().orElseThrow();
+            fileB = files.stream().filter(p -> p.getFileName().toString().startsWith(b)).findFirst().orElseThrow();
+        }
+        Files.move(fileA, fileA.resolveSibling(fileA.getFileName().toString().replace(":2,", ":2,FS")));
+        Files.delete(fileB);
+        Files.write(r.maildir("F").resolve("new").resolve("1700000000.M1P2.otherhost"),
+                "Subject: dropped\r\nMessage-ID: <x@y>\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
+        Replica again = Replica.open(dir, false);
+        List<ReplicaMessage> ms = again.messages("F");
+        assertThat(ms).extracting(ReplicaMessage::subject).containsExactlyInAnyOrder("a", "dropped");
+        assertThat(again.message("F", a).flags()).isEqualTo(Flags.of(Flag.FLAGGED, Flag.SEEN));
+        assertThat(ms.stream().filter(m -> m.subject().equals("dropped")).findFirst().orElseThrow().messageId())
+                .isEqualTo("<x@y>");
+    }
+
+    @Test
+    void hostileFolderNamesStayInsideTheReplica() throws Exception {
+        Path dir = tmp.resolve("r");
+        Replica r = Replica.open(dir, false);
+        List<String> names = List.of("..", "../../etc", "/abs/olute", "a/../../b", "nul\u0000byte", "ctl\u0001\n\r",
+                ".", "...", "%2E%2E", "C:\\x", "ü/ß", "x".repeat(300), "a.b", "INBOX");
+        for (String n : names) {
+            r.createLocalFolder(n);
+            String local = Replica.localName(n);
+            assertThat(local).matches("[A-Za-z0-9_%-]+");
+            assertThat(r.maildir(n).getParent()).isEqualTo(dir.toAbsolutePath().normalize().resolve("mail"));
+            if (!local.startsWith("%h")) {
+                assertThat(ReplicaStore.unsafeName(local)).isEqualTo(n);
+            }
+            r.append(n, msg(local), Flags.NONE);
+        }
+        r.close();
+        Replica again = Replica.open(dir, false);
+        assertThat(again.folders()).containsExactlyElementsOf(names);
+        for (String n : names) {
+            assertThat(again.messages(n)).hasSize(1);
+        }
+        try (Stream<Path> s = Files.walk(tmp)) {
+            assertThat(s.filter(Files::isRegularFile).allMatch(p -> p.startsWith(dir))).isTrue();
+        }
+        assertThat(Replica.localName("a.b")).isNotEqualTo(Replica.localName("a/b"));
+    }
+
+    @Test
+    void mergeIsPerFlagAndLocalWinsABothSidedChange() {
+        Flags base = Flags.of(Flag.SEEN).plus(Flags.keywords("k1"));
+        Flags local = Flags.of(Flag.FLAGGED).plus(Flags.keywords("k1", "k2")); // -SEEN +FLAGGED +k2
+        Flags server = Flags.of(Flag.SEEN, Flag.ANSWERED); // +ANSWERED -k1
+        assertThat(ReplicaStore.merge(base, local, server))
+                .isEqualTo(Flags.of(List.of(Flag.FLAGGED, Flag.ANSWERED), List.of("k2")));
+        // local set vs server clear of the same flag since the last sync: local wins
+        assertThat(ReplicaStore.merge(Flags.NONE, Flags.of(Flag.SEEN), Flags.NONE)).isEqualTo(Flags.of(Flag.SEEN));
+        assertThat(ReplicaStore.merge(Flags.of(Flag.SEEN), Flags.NONE, Flags.of(Flag.SEEN))).isEqualTo(Flags.NONE);
+    }
+
+    @Test
+    void unknownFoldersAndMessagesAreClearErrors() {
+        Replica r = Replica.open(tmp.resolve("r"), false);
+        assertThatThrownBy(() -> r.messages("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no folder 'nope'");
+        r.createLocalFolder("F");
+        assertThatThrownBy(() -> r.expunge("F", List.of("zzz"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> r.capabilities()).isInstanceOf(IllegalStateException.class);
+    }
+}
