@@ -371,6 +371,7 @@ public abstract class MailboxContract {
             proxy.resetCounts();
             assertThat(inbox.summaries(spec)).hasSize(count);
             int forAll = proxy.commandCount();
+            List<String> sent = proxy.commands();
             System.out.printf("[%s %s] commands to list 10 summaries: %d, %d summaries: %d%n",
                     fixture().name(), protocol(), forTen, count, forAll);
             if (isImap()) {
@@ -379,6 +380,10 @@ public abstract class MailboxContract {
                 // Headers of the 10 already listed are reused within the session.
                 assertThat(forAll).isGreaterThanOrEqualTo(count - 10);
                 assertThat(mb.capabilities().info(Capability.HEADERS).reason()).containsIgnoringCase("per message");
+                // Headers come through TOP where the server lists it in CAPA, else through RETR (whole messages).
+                boolean top = mb.capabilities().support(Capability.HEADERS) == Support.NATIVE;
+                assertThat(sent).filteredOn(c -> c.startsWith(top ? "TOP " : "RETR ")).hasSizeGreaterThanOrEqualTo(count - 10);
+                assertThat(sent).noneMatch(c -> c.startsWith(top ? "RETR " : "TOP "));
             }
         }
     }
