@@ -9,15 +9,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback between a client under test and a server. It counts the command lines the client sends
  * (to prove batching), and injects faults: stall the server's answers, or cut the connection when a command
- * containing a given text is sent, optionally after letting part of the answer through.
+ * containing a given text is sent, optionally after letting part of the answer through. For benchmarks it can also
+ * add a fixed network latency ({@link #roundTripDelay(Duration)}).
  */
 public final class LoopbackProxy implements AutoCloseable {
     private final String targetHost;
@@ -32,6 +36,7 @@ public final class LoopbackProxy implements AutoCloseable {
     private volatile long cutAfterResponseBytes;
     private volatile boolean cutArmed;
     private final AtomicLong responseBytesSinceCutCommand = new AtomicLong();
+    private volatile long oneWayDelayNanos;
     private final Thread acceptor;
 
     public LoopbackProxy(String targetHost, int targetPort) {
@@ -92,6 +97,25 @@ public final class LoopbackProxy implements AutoCloseable {
         this.cutOn = text;
     }
 
+    /**
+     * Adds a fixed latency to connections accepted from now on: half of {@code roundTrip} to each direction, so a
+     * command and its answer take {@code roundTrip} longer, like a network path with that round-trip time. Bytes are
+     * delayed, never throttled: pipelined commands overlap as on a real network (each chunk leaves the proxy at the
+     * time it arrived plus the one-way delay). {@link Duration#ZERO} (the default) forwards at once. Not meant to be
+     * combined with {@link #cutOn} (a cut drops what is still in flight).
+     */
+    public void roundTripDelay(Duration roundTrip) {
+        if (roundTrip.isNegative()) {
+            throw new IllegalArgumentException("negative delay: " + roundTrip);
+        }
+        this.oneWayDelayNanos = roundTrip.toNanos() / 2;
+    }
+
+    /** The round-trip delay set with {@link #roundTripDelay(Duration)}. */
+    public Duration roundTripDelay() {
+        return Duration.ofNanos(oneWayDelayNanos * 2);
+    }
+
     /** Closes every open connection now. */
     public void cutAll() {
         for (Socket s : sockets) {
@@ -106,10 +130,13 @@ public final class LoopbackProxy implements AutoCloseable {
                 connections.incrementAndGet();
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(targetHost, targetPort), 5000);
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
-                start(() -> pumpClient(client, upstream));
-                start(() -> pumpServer(upstream, client));
+                long delay = oneWayDelayNanos;
+                start(() -> pumpClient(client, upstream, delay));
+                start(() -> pumpServer(upstream, client, delay));
             } catch (IOException e) {
                 if (server.isClosed()) {
                     return;
@@ -124,9 +151,9 @@ public final class LoopbackProxy implements AutoCloseable {
         t.start();
     }
 
-    private void pumpClient(Socket from, Socket to) {
+    private void pumpClient(Socket from, Socket to, long delayNanos) {
         StringBuilder line = new StringBuilder();
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream(); OutputStream out = output(to, delayNanos)) {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -163,12 +190,14 @@ public final class LoopbackProxy implements AutoCloseable {
             // connection closed
         } finally {
             closeQuietly(from);
-            closeQuietly(to);
+            if (delayNanos <= 0) {
+                closeQuietly(to); // a delayed output closes its target after what is in flight
+            }
         }
     }
 
-    private void pumpServer(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    private void pumpServer(Socket from, Socket to, long delayNanos) {
+        try (InputStream in = from.getInputStream(); OutputStream out = output(to, delayNanos)) {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -195,7 +224,80 @@ public final class LoopbackProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
-            closeQuietly(to);
+            if (delayNanos <= 0) {
+                closeQuietly(to); // a delayed output closes its target after what is in flight
+            }
+        }
+    }
+
+    private static OutputStream output(Socket to, long delayNanos) throws IOException {
+        return delayNanos <= 0 ? to.getOutputStream() : new DelayedOutput(to.getOutputStream(), delayNanos);
+    }
+
+    /**
+     * Forwards each written chunk {@code delayNanos} after it was written, in order, from its own thread; closing
+     * lets what is in flight arrive first, then closes the target.
+     */
+    private static final class DelayedOutput extends OutputStream {
+        private static final byte[] END = new byte[0];
+        private final OutputStream target;
+        private final long delayNanos;
+        private final BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        private volatile IOException failure;
+
+        DelayedOutput(OutputStream target, long delayNanos) {
+            this.target = target;
+            this.delayNanos = delayNanos;
+            Thread t = new Thread(this::drain, "proxy-delay");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            if (len > 0) {
+                queue.add(new Object[] {System.nanoTime() + delayNanos, java.util.Arrays.copyOfRange(b, off, off + len)});
+            }
+        }
+
+        @Override
+        public void close() {
+            queue.add(new Object[] {System.nanoTime() + delayNanos, END});
+        }
+
+        private void drain() {
+            try {
+                while (true) {
+                    Object[] item = queue.take();
+                    long wait = (long) item[0] - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    byte[] data = (byte[]) item[1];
+                    if (data == END) {
+                        target.close();
+                        return;
+                    }
+                    target.write(data);
+                    if (queue.isEmpty()) {
+                        target.flush();
+                    }
+                }
+            } catch (IOException e) {
+                failure = e;
+                closeQuietly(target);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeQuietly(target);
+            }
         }
     }
 
