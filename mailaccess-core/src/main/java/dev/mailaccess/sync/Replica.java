@@ -839,6 +839,13 @@ public final class Replica implements AutoCloseable {
         }
         if (proto.equals("imap")) {
             pushMoves(mailbox, c, gone);
+            // uploads and moves the server did not number (no UIDPLUS): pair them by Message-ID now
+            for (FolderState fs : folders.values()) {
+                if (!fs.local && fs.recs.values().stream().anyMatch(r -> r.pushed)) {
+                    syncImap(mailbox, fs, c, new HashMap<>());
+                    ReplicaStore.save(fs, fsync);
+                }
+            }
         }
         checkpoint();
         return new SyncReport(c.flagsPushed, c.expunged, c.appended, c.moved, c.downloaded, c.headersOnly,
@@ -1062,6 +1069,7 @@ public final class Replica implements AutoCloseable {
                     }
                     if (ref.isPresent() && ref.get().uidValidity() == uv) {
                         r.uid = ref.get().uid();
+                        present.add(r.uid);
                     } else {
                         r.pushed = true;
                     }
