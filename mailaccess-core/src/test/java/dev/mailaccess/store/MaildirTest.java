@@ -63,6 +63,15 @@ class MaildirTest {
     }
 
     @Test
+    void aRegularFileInsteadOfTheDirectoryIsNamedClearly(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("Mail");
+        Files.writeString(file, "not a Maildir");
+        assertThatThrownBy(() -> Maildir.open(file)).isInstanceOf(Maildir.StoreException.class)
+                .hasMessage("cannot create Maildir " + file + ": " + file + " exists and is not a directory");
+        assertThat(Files.readString(file)).isEqualTo("not a Maildir");
+    }
+
+    @Test
     void rejectsUnsafeKeys(@TempDir Path dir) {
         Maildir md = Maildir.open(dir);
         assertThatThrownBy(() -> md.deliver("../evil", InputStream.nullInputStream()))

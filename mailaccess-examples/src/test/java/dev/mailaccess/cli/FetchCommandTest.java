@@ -207,6 +207,19 @@ class FetchCommandTest {
     }
 
     @Test
+    void anUnreachableServerExitsFourWithOneLineAfterTheAttempts() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Cli.Result r = Cli.run(env, "fetch", "pop3://" + user + "@127.0.0.1:" + port, "--tls=none", "--maildir",
+                tmp.resolve("Mail").toString(), "--attempts", "1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.CONNECTION);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).startsWith("mailaccess: offline fetch from ").contains("gave up after 1 attempt");
+    }
+
+    @Test
     void usageErrorsExitTwoWithOneLine() {
         String md = tmp.resolve("Mail").toString();
         for (String[] args : List.of(
