@@ -79,6 +79,35 @@ final class Bench {
         return ok ? "yes" : "NO";
     }
 
+    /** The command lines a client sent, passwords hidden, long runs of the same verb summarised. */
+    static String commandsSummary(java.util.List<String> commands) {
+        StringBuilder sb = new StringBuilder();
+        String lastVerb = null;
+        int same = 0;
+        for (String c : commands) {
+            String[] w = c.split(" ");
+            String verb = w.length > 2 && w[1].equalsIgnoreCase("UID") ? w[1] + " " + w[2] : w.length > 1 ? w[1] : c;
+            if (c.regionMatches(true, 0, "PASS", 0, 4) || verb.equalsIgnoreCase("LOGIN")
+                    || verb.equalsIgnoreCase("AUTHENTICATE")) {
+                c = c.substring(0, Math.min(c.length(), c.toUpperCase(Locale.ROOT).indexOf(verb.toUpperCase(Locale.ROOT)) + verb.length())) + " ***";
+            }
+            if (verb.equals(lastVerb) && same > 0) {
+                same++;
+                continue;
+            }
+            if (same > 1) {
+                sb.append(" (×").append(same).append(')');
+            }
+            sb.append(sb.length() == 0 ? "" : " | ").append(c.length() > 80 ? c.substring(0, 80) + "…" : c);
+            lastVerb = verb;
+            same = 1;
+        }
+        if (same > 1) {
+            sb.append(" (×").append(same).append(')');
+        }
+        return sb.toString();
+    }
+
     void log(String line) {
         System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + line);
     }

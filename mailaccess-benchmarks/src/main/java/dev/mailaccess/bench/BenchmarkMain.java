@@ -66,7 +66,10 @@ public final class BenchmarkMain {
     /** Runs the chosen scenarios, prints the table to {@code out}, writes the JSON; returns the report. */
     public static Report run(Settings settings, Set<String> only, PrintStream out) throws Exception {
         Report report = new Report(settings);
-        Path work = Files.createTempDirectory("mailaccess-bench-");
+        // readable by all: getmail, run as root, delivers as nobody into a Maildir under it
+        Path work = Files.createTempDirectory("mailaccess-bench-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         try (DovecotFixture dovecot = DovecotFixture.start(DovecotFixture.Options.defaults().tls(false))) {
             Bench b = new Bench(dovecot, settings, report, work);
             report.machine("server", "Dovecot " + dovecotVersion() + " (own instance, cleartext on 127.0.0.1), "
@@ -152,8 +155,9 @@ public final class BenchmarkMain {
         } catch (Exception | Error e) {
             b.log(name + " FAILED: " + e);
             e.printStackTrace();
+            String why = e.toString();
             b.report.add(new Row(name, "", "(scenario failed)", null, Double.NaN, "", "", "", "FAILED",
-                    e.toString()));
+                    why.length() > 400 ? why.substring(0, 400) + "…" : why));
         }
     }
 

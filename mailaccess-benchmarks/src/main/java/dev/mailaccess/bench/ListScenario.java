@@ -85,6 +85,7 @@ final class ListScenario {
     private Stats measure(String what, String user, int expected, Duration latency, Tool tool, int warmups)
             throws Exception {
         b.log(what + " on " + expected + " messages" + (latency.isZero() ? "" : " +" + latency.toMillis() + " ms"));
+        StringBuilder lastCommands = new StringBuilder();
         try (LoopbackProxy proxy = b.proxy("imap", latency)) {
             return Measure.repeat(what, warmups, b.settings.runs(), expected, () -> {
                 proxy.resetCounts();
@@ -96,8 +97,12 @@ final class ListScenario {
                     case ANGUS_NAIVE -> angus(proxy, user, false);
                 };
                 double secs = Measure.since(t0);
+                lastCommands.setLength(0);
+                lastCommands.append(Bench.commandsSummary(proxy.commands()));
                 return new Sample(secs, proxy.commandCount(), items);
             });
+        } finally {
+            b.log("  commands of the last run: " + lastCommands);
         }
     }
 

@@ -116,7 +116,7 @@ final class RawImap implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            send("LOGOUT");
+            command("LOGOUT", null);
         } catch (IOException ignored) {
             // closing anyway
         }

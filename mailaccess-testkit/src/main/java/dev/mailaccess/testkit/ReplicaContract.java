@@ -483,12 +483,12 @@ public abstract class ReplicaContract {
 
     /** Default number of model sequences when {@code mailaccess.modelSequences} is not set. */
     protected int defaultSequences() {
-        return 20;
+        return 12;
     }
 
     /** Default steps per sequence when {@code mailaccess.modelSteps} is not set. */
     protected int defaultSteps() {
-        return 25;
+        return 50;
     }
 
     @Test
