@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 ok, 1 error, 2 usage, 3 authentication failed, 4 connection or timeout, "
                         + "5 unsupported capability."},
         subcommands = {DemoCommand.class, CapabilitiesCommand.class, FoldersCommand.class, ListCommand.class,
-                ShowCommand.class, SearchCommand.class, FetchCommand.class, CommandLine.HelpCommand.class})
+                ShowCommand.class, SearchCommand.class, FetchCommand.class, SyncCommand.class, ReplicaCommand.class,
+                CommandLine.HelpCommand.class})
 public final class MailaccessCommand implements Runnable {
     private final CliContext context;
 

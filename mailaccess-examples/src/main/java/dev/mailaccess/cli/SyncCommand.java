@@ -1,0 +1,128 @@
+package dev.mailaccess.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailaccess.Mailbox;
+import dev.mailaccess.sync.Replica;
+import dev.mailaccess.sync.SyncReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sync URL --replica DIR}: disconnected mode. Pushes the changes made offline in a local replica, then pulls
+ * the server's changes. The first run creates the replica.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "Disconnected mode: make a local replica (a Maildir per folder) and the server one again: "
+                + "changes made offline go up, the server's changes come down. Read and change the replica "
+                + "offline with 'mailaccess replica'.")
+public final class SyncCommand implements Runnable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @ParentCommand
+    private MailaccessCommand top;
+
+    @Parameters(index = "0", paramLabel = "URL")
+    private String url;
+
+    @Option(names = "--replica", required = true, paramLabel = "DIR",
+            description = "The replica directory; created private to the user if missing.")
+    private Path replica;
+
+    @Option(names = "--folder", paramLabel = "F",
+            description = "Folder to mirror, repeatable, added to those already mirrored (default on the first "
+                    + "run: INBOX).")
+    private List<String> folders = new ArrayList<>();
+
+    @Option(names = "--max-size", paramLabel = "BYTES",
+            description = "Record larger messages without their body (fetched on demand); 0 downloads all.")
+    private Long maxSize;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object.")
+    private boolean json;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Override
+    public void run() {
+        CliContext ctx = top.context();
+        if (maxSize != null && maxSize < 0) {
+            throw new UsageException("--max-size must not be negative: " + maxSize);
+        }
+        for (String f : folders) {
+            if (f.isBlank()) {
+                throw new UsageException("--folder must not be empty");
+            }
+        }
+        Replica r = Replica.open(replica);
+        try {
+            folders.forEach(r::mirror);
+            if (r.folders().stream().noneMatch(f -> !r.isLocalOnly(f))) {
+                r.mirror("INBOX");
+            }
+            if (maxSize != null) {
+                r.maxMessageSize(maxSize);
+            }
+            SyncReport report;
+            try (Mailbox mb = connection.connect(url, ctx)) {
+                report = r.sync(mb);
+            }
+            ctx.out().println(json ? json(report) : text(report));
+            ctx.out().flush();
+        } finally {
+            r.close();
+        }
+    }
+
+    private String text(SyncReport s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("up: ").append(s.flagsPushed()).append(" flag change(s), ").append(s.expungedOnServer())
+                .append(" expunged, ").append(s.appended()).append(" uploaded, ").append(s.moved()).append(" moved\n");
+        sb.append("down: ").append(s.downloaded()).append(" new, ").append(s.headersOnly())
+                .append(" over the size limit, ").append(s.flagsPulled()).append(" flag change(s), ")
+                .append(s.removedLocally()).append(" removed\n");
+        if (s.repaired() > 0) {
+            sb.append(s.repaired()).append(" re-paired after a UIDVALIDITY change\n");
+        }
+        for (String n : s.notes()) {
+            sb.append("note: ").append(n).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%.1f s; replica %s", s.elapsed().toNanos() / 1e9, replica));
+        return sb.toString();
+    }
+
+    private String json(SyncReport s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode up = o.putObject("up");
+        up.put("flags", s.flagsPushed());
+        up.put("expunged", s.expungedOnServer());
+        up.put("uploaded", s.appended());
+        up.put("moved", s.moved());
+        ObjectNode down = o.putObject("down");
+        down.put("new", s.downloaded());
+        down.put("overSizeLimit", s.headersOnly());
+        down.put("flags", s.flagsPulled());
+        down.put("removed", s.removedLocally());
+        o.put("repaired", s.repaired());
+        o.put("unchangedFolders", s.unchanged());
+        o.put("fullScans", s.fullScans());
+        s.notes().forEach(o.putArray("notes")::add);
+        o.put("seconds", Math.round(s.elapsed().toNanos() / 1e6) / 1000.0);
+        o.put("replica", replica.toString());
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}
