@@ -1102,6 +1102,16 @@ public final class Replica implements AutoCloseable {
                 setSynced(fs, r, merged);
             }
             int sinceCommit = 0;
+            Map<Long, String> bigIds = new HashMap<>();
+            if (maxMessageSize > 0) {
+                List<MessageRef> big = fresh.values().stream().filter(m -> m.size() > maxMessageSize)
+                        .map(MessageSummary::ref).toList();
+                if (!big.isEmpty()) {
+                    for (MessageSummary m : f.summaries(big, NEW)) { // one batched FETCH for all of them
+                        bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
+                    }
+                }
+            }
             for (MessageSummary m : fresh.values()) {
                 Rec r = new Rec();
                 r.uid = m.ref().uid();
@@ -1111,8 +1121,7 @@ public final class Replica implements AutoCloseable {
                 r.size = m.size();
                 if (maxMessageSize > 0 && m.size() > maxMessageSize) {
                     r.downloaded = false;
-                    List<MessageSummary> env = f.summaries(List.of(m.ref()), NEW);
-                    r.msgId = env.isEmpty() || env.get(0).envelope() == null ? "" : env.get(0).envelope().messageId();
+                    r.msgId = bigIds.getOrDefault(r.uid, "");
                     fs.recs.put(r.key, r);
                     c.headersOnly++;
                 } else {
