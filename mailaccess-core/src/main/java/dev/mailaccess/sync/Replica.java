@@ -164,7 +164,8 @@ public final class Replica implements AutoCloseable {
 
     /**
      * Download policy: messages larger than this many bytes are recorded with their server data only (size, flags,
-     * Message-ID) and their body is fetched on demand ({@link #fetchBody}); 0 (the default) downloads everything.
+     * Message-ID, and subject, sender and date from the envelope) and their body is fetched on demand and kept
+     * ({@link #fetchBody}); 0 (the default) downloads everything whole; 1 keeps envelopes only ("headers only").
      */
     public synchronized Replica maxMessageSize(long bytes) {
         if (bytes < 0) {
@@ -256,6 +257,10 @@ public final class Replica implements AutoCloseable {
     private ReplicaMessage toMessage(FolderState fs, Rec r) {
         Path file = fs.files.get(r.key);
         Map<String, String> h = file != null ? ReplicaStore.headers(file) : Map.of();
+        if (file == null && r.envelope != null) {
+            String[] e = r.envelope.split("\t", -1);
+            h = Map.of("subject", e[0], "from", e.length > 1 ? e[1] : "", "date", e.length > 2 ? e[2] : "");
+        }
         MessageRef ref = null;
         if (!fs.local && r.uid > 0 && fs.uidValidity > 0) {
             ref = MessageRef.imap(fs.uidValidity, r.uid);
@@ -298,6 +303,7 @@ public final class Replica implements AutoCloseable {
         try (MailFolder f = mailbox.folder(fs.name, AccessMode.READ_ONLY); InputStream in = f.openMessage(ref)) {
             Path p = existingOrDeliver(fs, r.key, in);
             r.downloaded = true;
+            r.envelope = null;
             ReplicaStore.placeFile(fs, r, p, fsync);
             fs.dirty = true;
             commitStates();
@@ -1103,12 +1109,14 @@ public final class Replica implements AutoCloseable {
             }
             int sinceCommit = 0;
             Map<Long, String> bigIds = new HashMap<>();
+            Map<String, String> bigEnvelopes = new HashMap<>();
             if (maxMessageSize > 0) {
                 List<MessageRef> big = fresh.values().stream().filter(m -> m.size() > maxMessageSize)
                         .map(MessageSummary::ref).toList();
                 if (!big.isEmpty()) {
                     for (MessageSummary m : f.summaries(big, NEW)) { // one batched FETCH for all of them
                         bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
+                        bigEnvelopes.put(m.ref().toString(), envelopeText(m));
                     }
                 }
             }
@@ -1122,6 +1130,7 @@ public final class Replica implements AutoCloseable {
                 if (maxMessageSize > 0 && m.size() > maxMessageSize) {
                     r.downloaded = false;
                     r.msgId = bigIds.getOrDefault(r.uid, "");
+                    r.envelope = bigEnvelopes.get(m.ref().toString());
                     fs.recs.put(r.key, r);
                     c.headersOnly++;
                 } else {
@@ -1153,6 +1162,15 @@ public final class Replica implements AutoCloseable {
             }
             fs.dirty = true;
         }
+    }
+
+    private static String envelopeText(MessageSummary m) {
+        if (m.envelope() == null) {
+            return null;
+        }
+        String from = String.join(", ", m.envelope().from().stream().map(Object::toString).toList());
+        String date = m.envelope().date() == null ? "" : m.envelope().date().toString();
+        return (m.envelope().subject() + "\t" + from + "\t" + date).replace('\n', ' ');
     }
 
     private boolean tombstoneExists(String link) {
@@ -1277,6 +1295,17 @@ public final class Replica implements AutoCloseable {
                 c.expunged += dele.size();
             }
             int sinceCommit = 0;
+            Map<String, MessageSummary> bigEnvelopes = new HashMap<>();
+            if (maxMessageSize > 0) {
+                List<MessageRef> big = server.values().stream().filter(m -> m.size() > maxMessageSize
+                        && !byUidl.containsKey(m.ref().uidl())).map(MessageSummary::ref).toList();
+                if (!big.isEmpty()) {
+                    for (MessageSummary m : f.summaries(big, FetchSpec.of(FetchSpec.Item.ENVELOPE,
+                            FetchSpec.Item.SIZE))) {
+                        bigEnvelopes.put(m.ref().uidl(), m);
+                    }
+                }
+            }
             for (MessageSummary m : server.values()) {
                 if (byUidl.containsKey(m.ref().uidl())) {
                     continue;
@@ -1289,6 +1318,11 @@ public final class Replica implements AutoCloseable {
                 r.size = m.size();
                 if (maxMessageSize > 0 && m.size() > maxMessageSize) {
                     r.downloaded = false;
+                    MessageSummary env = bigEnvelopes.get(r.uidl);
+                    if (env != null && env.envelope() != null) {
+                        r.msgId = env.envelope().messageId();
+                        r.envelope = envelopeText(env);
+                    }
                     fs.recs.put(r.key, r);
                     c.headersOnly++;
                     continue;

@@ -55,6 +55,8 @@ final class ReplicaStore {
         /** MOVED: "dstFolder\nkey" of the copy; LIVE moved-in: "srcFolder\nkey" of the tombstone. */
         String link;
         boolean downloaded = true;
+        /** For a message without its body: "subject\tfrom\tdate" from the server's envelope, or null. */
+        String envelope;
 
         boolean onServer() {
             return uid > 0 || uidl != null;
@@ -284,7 +286,7 @@ final class ReplicaStore {
                     .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
                     .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(' ').append(enc(r.msgId))
                     .append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base)).append(' ')
-                    .append(enc(r.link)).append('\n');
+                    .append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
         }
         Maildir.writeAtomically(fs.stateFile, sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
         fs.dirty = false;
@@ -319,6 +321,7 @@ final class ReplicaStore {
                         r.flags = parseFlags(p[8]);
                         r.base = parseFlags(p[9]);
                         r.link = dec(p[10]);
+                        r.envelope = p.length > 11 ? dec(p[11]) : null;
                         fs.recs.put(r.key, r);
                     }
                     default -> {

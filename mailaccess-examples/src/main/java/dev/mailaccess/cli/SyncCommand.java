@@ -47,6 +47,11 @@ public final class SyncCommand implements Runnable {
             description = "Record larger messages without their body (fetched on demand); 0 downloads all.")
     private Long maxSize;
 
+    @Option(names = "--headers-only",
+            description = "Keep only envelopes (subject, sender, date, Message-ID) and flags; bodies are fetched "
+                    + "on demand. Same as --max-size 1.")
+    private boolean headersOnly;
+
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     private boolean json;
 
@@ -56,6 +61,12 @@ public final class SyncCommand implements Runnable {
     @Override
     public void run() {
         CliContext ctx = top.context();
+        if (headersOnly) {
+            if (maxSize != null) {
+                throw new UsageException("--headers-only and --max-size exclude each other");
+            }
+            maxSize = 1L;
+        }
         if (maxSize != null && maxSize < 0) {
             throw new UsageException("--max-size must not be negative: " + maxSize);
         }

@@ -471,6 +471,8 @@ public abstract class ReplicaContract {
         assertThat(rep.headersOnly()).isEqualTo(1);
         ReplicaMessage large = r.messages("INBOX").stream().filter(m -> !m.downloaded()).findFirst().orElseThrow();
         assertThat(large.size()).isGreaterThan(50_000);
+        assertThat(large.subject()).isEqualTo("Replica large"); // from the server's envelope
+        assertThat(large.messageId()).isNotEmpty();
         assertThatThrownBy(() -> r.openMessage("INBOX", large.id())).isInstanceOf(IllegalStateException.class);
         try (Mailbox mb = connect()) {
             r.fetchBody(mb, "INBOX", large.id());
