@@ -212,6 +212,40 @@ public abstract class ReplicaContract {
     }
 
     @Test
+    void changesAnotherLocalMailClientMadeToTheMaildirGoUp() throws Exception {
+        assumeTrue(isImap());
+        for (int i = 0; i < 3; i++) {
+            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
+        }
+        Replica r = replica().mirror("INBOX");
+        sync(r);
+        Path cur = r.maildir("INBOX").resolve("cur");
+        String id0 = idOf(r, "INBOX", "m0");
+        String id1 = idOf(r, "INBOX", "m1");
+        r.close();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(cur)) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(id0)) { // mutt marks it seen and flagged
+                    java.nio.file.Files.move(p, p.resolveSibling(n.substring(0, n.indexOf(":2,")) + ":2,FS"));
+                } else if (n.startsWith(id1)) { // and deletes this one
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
+        java.nio.file.Files.write(r.maildir("INBOX").resolve("new").resolve("1700000000.M1P1.mutt"),
+                message("dropped-in", 10));
+        Replica again = replica();
+        SyncReport rep = sync(again);
+        assertThat(rep.flagsPushed()).isEqualTo(1);
+        assertThat(rep.expungedOnServer()).isEqualTo(1);
+        assertThat(rep.appended()).isEqualTo(1);
+        assertThat(subjects("INBOX")).containsExactlyInAnyOrder("Replica m0", "Replica m2", "Replica dropped-in");
+        assertConverged(again, "INBOX");
+        assertThat(again.message("INBOX", id0).flags()).isEqualTo(Flags.of(Flag.SEEN, Flag.FLAGGED));
+    }
+
+    @Test
     void changesOfASecondClientComeDown() throws Exception {
         for (int i = 0; i < 4; i++) {
             fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
