@@ -382,14 +382,17 @@ public final class Replica implements AutoCloseable {
         if (src == dst) {
             throw new IllegalArgumentException("source and target folder are the same: " + folder);
         }
-        boolean serverMove = op.equals("MOVE") && !src.local && !dst.local && r.uid > 0 && !"pop3".equals(protocol);
+        // into a synchronised folder: moved on the server; a body not downloaded yet into a local-only folder: fetched
+        // at the next sync, expunged on the server only after the local copy is durable
+        boolean serverMove = op.equals("MOVE") && !src.local && r.uid > 0 && !"pop3".equals(protocol)
+                && (!dst.local || !r.downloaded);
         if (!r.downloaded && !serverMove) {
             throw new IllegalStateException("message " + id + " was not downloaded (size limit): fetch its body "
                     + "with fetchBody before you " + op.toLowerCase(Locale.ROOT) + " it to " + target);
         }
         String newKey = newKey();
         log(op, src.name, r.key, dst.name, newKey, ReplicaStore.flagsToken(r.flags), r.msgId,
-                Long.toString(r.size), r.downloaded ? "1" : "0", serverMove ? "1" : "0");
+                Long.toString(r.size), r.downloaded ? "1" : "0", serverMove ? "1" : "0", r.envelope);
         return newKey;
     }
 
@@ -526,6 +529,7 @@ public final class Replica implements AutoCloseable {
                         r.msgId = a[5];
                         r.size = Long.parseLong(a[6]);
                         r.downloaded = a[7].equals("1");
+                        r.envelope = a.length > 9 ? a[9] : null;
                         if (serverMove) {
                             r.link = a[0] + "\n" + a[1];
                         }
@@ -1230,6 +1234,41 @@ public final class Replica implements AutoCloseable {
                             + " was expunged on the server meanwhile; not resurrected");
                     dst.dirty = true;
                     src.dirty = true;
+                } else if (dst.local) {
+                    // into a local-only folder: download first, expunge on the server once the copy is durable
+                    MessageRef ref = MessageRef.imap(src.uidValidity, t.uid);
+                    try (MailFolder f = mb.folder(src.name, AccessMode.READ_WRITE)) {
+                        if (!d.downloaded) {
+                            try (InputStream in = f.openMessage(ref)) {
+                                Path p = existingOrDeliver(dst, d.key, in);
+                                d.downloaded = true;
+                                d.envelope = null;
+                                ReplicaStore.placeFile(dst, d, p, fsync);
+                            } catch (IOException e) {
+                                throw new ConnectionException("download of " + ref + " failed: " + e.getMessage(),
+                                        true, e);
+                            }
+                            d.link = null;
+                            ReplicaStore.save(dst, fsync);
+                            c.downloaded++;
+                        }
+                        if (mb.capabilities().isUsable(Capability.EXPUNGE, false)) {
+                            f.expunge(List.of(ref));
+                        } else {
+                            f.delete(List.of(ref));
+                        }
+                        c.expunged++;
+                        src.recs.remove(t.key);
+                        ReplicaStore.save(src, fsync);
+                    } catch (MessageGoneException e) {
+                        removeFile(dst, d);
+                        dst.recs.remove(d.key);
+                        src.recs.remove(t.key);
+                        c.notes.add(src.name + ": a message moved offline to " + dst.name + " was gone from the "
+                                + "server before its body could be downloaded");
+                        dst.dirty = true;
+                        src.dirty = true;
+                    }
                 } else {
                     try (MailFolder f = mb.folder(src.name, AccessMode.READ_WRITE)) {
                         MessageRef ref = MessageRef.imap(src.uidValidity, t.uid);

@@ -513,6 +513,24 @@ public abstract class ReplicaContract {
         }
         assertThat(r.message("INBOX", large.id()).downloaded()).isTrue();
         assertConverged(r, "INBOX");
+        if (isImap()) {
+            // moving a message not downloaded yet into a local-only folder: downloaded at the next sync, and only
+            // then expunged on the server
+            fixture().deliver(user, "INBOX", message("large2", 50_000), Flags.NONE);
+            sync(r);
+            String id = idOf(r, "INBOX", "large2");
+            assertThat(r.message("INBOX", id).downloaded()).isFalse();
+            r.createLocalFolder("Keep");
+            String kept = r.move("INBOX", id, "Keep");
+            assertThat(r.message("Keep", kept).downloaded()).isFalse();
+            SyncReport rep = sync(r);
+            assertThat(rep.expungedOnServer()).isEqualTo(1);
+            assertThat(r.message("Keep", kept).downloaded()).isTrue();
+            assertThat(new String(r.openMessage("Keep", kept).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("Replica large2");
+            assertThat(subjects("INBOX")).doesNotContain("Replica large2");
+            assertConverged(r, "INBOX");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ model
