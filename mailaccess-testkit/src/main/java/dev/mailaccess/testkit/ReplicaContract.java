@@ -523,8 +523,8 @@ public abstract class ReplicaContract {
             r.createLocalFolder("Keep");
             String kept = r.move("INBOX", id, "Keep");
             assertThat(r.message("Keep", kept).downloaded()).isFalse();
-            SyncReport rep = sync(r);
-            assertThat(rep.expungedOnServer()).isEqualTo(1);
+            SyncReport afterMove = sync(r);
+            assertThat(afterMove.expungedOnServer()).isEqualTo(1);
             assertThat(r.message("Keep", kept).downloaded()).isTrue();
             assertThat(new String(r.openMessage("Keep", kept).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("Replica large2");
@@ -635,9 +635,12 @@ public abstract class ReplicaContract {
                 }
                 trace.append("cut ").append(cut);
             } else {
-                r.close();
-                r = Replica.open(dir, false); // a restart
-                trace.append("reopen");
+                boolean crash = rnd.nextBoolean();
+                if (!crash) {
+                    r.close();
+                }
+                r = Replica.open(dir, false); // a restart; after a crash only the journal has the latest changes
+                trace.append(crash ? "crash+reopen" : "reopen");
             }
             trace.append('\n');
         }
