@@ -53,7 +53,7 @@ final class SearchScenario {
                 server.commandsText(), "", "", "", ""));
         b.report.add(new Row(scenario, label, "mailaccess client-side (Subject headers fetched, matched locally)",
                 local, floor.median(), local.commandsText(), "", "", "",
-                Bench.fmt("server-side is %.1f× faster", local.median() / server.median())));
+                Bench.fmt("client-side takes %.1f× the server-side time", local.median() / server.median())));
         b.report.add(Row.skipped(scenario, label, "mailaccess planner's choice", "planner picks the faster",
                 plannerNote()));
     }
