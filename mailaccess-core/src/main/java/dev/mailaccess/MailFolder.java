@@ -1,5 +1,7 @@
 package dev.mailaccess;
 
+import dev.mailaccess.search.SearchMode;
+import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchQuery;
 
 import java.io.InputStream;
@@ -103,8 +105,63 @@ public interface MailFolder extends AutoCloseable {
      */
     Optional<MessageRef> append(InputStream rfc822, Flags flags, Instant internalDate);
 
-    /** Messages matching the query, oldest first. Needs {@link Capability#SERVER_SEARCH}. */
+    /**
+     * Messages matching the query, oldest first. Needs {@link Capability#SERVER_SEARCH} (POP3: emulated, see
+     * {@link #search(SearchQuery, SearchMode)}). Through {@link Mailbox#folder} this is
+     * {@code search(query, SearchMode.PLANNED)}; an adapter implements it for the server part only.
+     */
     List<MessageRef> search(SearchQuery query);
+
+    /**
+     * Messages matching the query, oldest first, evaluated where {@code mode} says: {@link SearchMode#PLANNED} sends
+     * what the server can answer and filters the rest locally, {@link SearchMode#SERVER_ONLY} sends everything,
+     * {@link SearchMode#LOCAL_ONLY} downloads what the query needs and evaluates it locally with
+     * {@link dev.mailaccess.search.SearchableMessage}. See {@link #plan} for what a search will cost.
+     *
+     * @throws UnsupportedCapabilityException if the mode is impossible here (SERVER_ONLY on POP3 or with
+     *         {@code has:attachment}; flags on POP3; POP3 without emulation allowed), before any I/O
+     */
+    default List<MessageRef> search(SearchQuery query, SearchMode mode) {
+        if (mode == SearchMode.LOCAL_ONLY) {
+            throw new UnsupportedOperationException(getClass().getName() + " has no local search");
+        }
+        return search(query);
+    }
+
+    /**
+     * How {@link #search(SearchQuery, SearchMode)} would run here, with estimates; asks the server for the message
+     * count (one request), searches nothing.
+     */
+    default SearchPlan plan(SearchQuery query, SearchMode mode) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no search planner");
+    }
+
+    /**
+     * Streams the raw header block of a message, up to and including the empty line. Needs
+     * {@link Capability#HEADERS}. POP3 reads it with {@code TOP n 0}; the default reads the start of
+     * {@link #openMessage(MessageRef)} (on IMAP one 256 KB chunk at most).
+     */
+    default InputStream openHeaders(MessageRef ref) {
+        try (InputStream in = openMessage(ref)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int state = 0; // counts the bytes of CRLF CRLF (or LF LF) seen in a row
+            int c;
+            while ((c = in.read()) >= 0) {
+                out.write(c);
+                if (c == '\n') {
+                    state = state == 0 ? 1 : 2;
+                    if (state == 2) {
+                        break;
+                    }
+                } else if (c != '\r') {
+                    state = 0;
+                }
+            }
+            return new java.io.ByteArrayInputStream(out.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new MailAccessException("cannot read the headers of " + ref + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Messages matching the query, sorted by the server. Needs {@link Capability#SORT}. */
     List<MessageRef> sort(List<SortKey> keys, SearchQuery query);

@@ -10,6 +10,9 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ReadOnlyFolderException;
 import dev.mailaccess.SortKey;
+import dev.mailaccess.search.SearchMode;
+import dev.mailaccess.search.SearchPlan;
+import dev.mailaccess.search.SearchPlanner;
 import dev.mailaccess.search.SearchQuery;
 
 import java.io.InputStream;
@@ -110,6 +113,13 @@ final class CheckedFolder implements MailFolder {
     }
 
     @Override
+    public InputStream openHeaders(MessageRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        mailbox.require(Capability.HEADERS);
+        return mailbox.call(() -> folder.openHeaders(ref));
+    }
+
+    @Override
     public InputStream openMessage(MessageRef ref, long offset, long length) {
         Objects.requireNonNull(ref, "ref");
         if (offset < 0 || length < 0) {
@@ -187,12 +197,51 @@ final class CheckedFolder implements MailFolder {
 
     @Override
     public List<MessageRef> search(SearchQuery query) {
+        return search(query, SearchMode.PLANNED);
+    }
+
+    @Override
+    public List<MessageRef> search(SearchQuery query, SearchMode mode) {
+        SearchPlan plan = checkedPlan(query, mode, -1);
+        boolean serverFlags = mailbox.capabilities().isUsable(Capability.SERVER_FLAGS,
+                mailbox.config().allowEmulation());
+        boolean nativeServer = mailbox.capabilities().support(Capability.SERVER_SEARCH) == dev.mailaccess.Support.NATIVE;
+        return mailbox.call(() -> SearchExecution.run(plan, folder, serverFlags, nativeServer));
+    }
+
+    @Override
+    public SearchPlan plan(SearchQuery query, SearchMode mode) {
+        checkedPlan(query, mode, -1); // refuse before any I/O
+        int count = status().messages();
+        return checkedPlan(query, mode, count);
+    }
+
+    /** Plans and checks every capability the plan uses, before any I/O. */
+    private SearchPlan checkedPlan(SearchQuery query, SearchMode mode, long count) {
         Objects.requireNonNull(query, "query");
-        mailbox.require(Capability.SERVER_SEARCH);
-        if (query.needsFlags()) {
+        Objects.requireNonNull(mode, "mode");
+        SearchPlan plan = SearchPlanner.plan(query, mailbox.capabilities(), mailbox.config().allowEmulation(), mode,
+                count);
+        if (!(plan.serverPart() instanceof SearchQuery.All)) {
+            mailbox.require(Capability.SERVER_SEARCH);
+        }
+        mailbox.require(Capability.STABLE_IDS);
+        switch (plan.localData()) {
+            case NONE -> {
+            }
+            case FACTS -> {
+                if (plan.localPart().needsFlags()) {
+                    mailbox.require(Capability.SERVER_FLAGS);
+                }
+            }
+            case STRUCTURE -> mailbox.require(Capability.BODY_PART);
+            case HEADERS -> mailbox.require(Capability.HEADERS);
+            case BODY -> mailbox.require(Capability.BODY);
+        }
+        if (plan.localPart().needsFlags()) {
             mailbox.require(Capability.SERVER_FLAGS);
         }
-        return mailbox.call(() -> folder.search(query));
+        return plan;
     }
 
     @Override

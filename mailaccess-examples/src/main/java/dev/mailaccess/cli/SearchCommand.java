@@ -7,7 +7,12 @@ import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.search.QueryParser;
+import dev.mailaccess.search.QueryPrinter;
+import dev.mailaccess.search.SearchMode;
+import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchQuery;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,12 +23,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** {@code search URL QUERY}: messages matching a query, newest first; the server answers where it can. */
+/**
+ * {@code search URL QUERY [--explain | --explain-only] [--where MODE] [--json]}: messages matching a query, newest
+ * first; the server answers what it can, the rest is checked locally. {@code --explain} prints the plan (server
+ * command, local residual, what is downloaded, estimated round trips and bytes) before the results;
+ * {@code --explain-only} prints it and searches nothing.
+ */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search a folder, newest first.",
-                "QUERY: field:value terms, all must match: from: to: cc: subject: body: text: flag:seen "
-                        + "keyword: since:yyyy-mm-dd before: larger:BYTES smaller:; a leading - negates; "
-                        + "quote values with spaces, e.g. 'subject:\"quarterly report\" -flag:seen'."})
+                "QUERY: field:value terms, all must match: from: to: cc: bcc: subject: body: text: "
+                        + "header:Name=value message-id: flag:seen noflag: keyword: nokeyword: since:yyyy-mm-dd "
+                        + "before: on: received-since: received-before: received-on: larger:BYTES smaller: "
+                        + "ref:imap:V:U,... has:attachment; a bare word searches text; a leading - negates a term "
+                        + "or a (group); A OR B (capital OR binds tighter than the implicit AND); quote values "
+                        + "with spaces, e.g. 'subject:\"quarterly report\" -flag:seen (to:bob OR cc:bob)'."})
 public final class SearchCommand implements Runnable {
     @ParentCommand
     private MailaccessCommand top;
@@ -34,8 +47,21 @@ public final class SearchCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "QUERY")
     private String query;
 
-    @Option(names = "--json", description = "One JSON object per line, as 'list --json' prints.")
+    @Option(names = "--json", description = "One JSON object per line, as 'list --json' prints; with --explain "
+            + "the plan comes first as {\"plan\": {...}}.")
     private boolean json;
+
+    @Option(names = "--explain", description = "Print the plan (what the server answers, what is checked "
+            + "locally, what is downloaded, estimated round trips and bytes) before the results.")
+    private boolean explain;
+
+    @Option(names = "--explain-only", description = "Print the plan and search nothing.")
+    private boolean explainOnly;
+
+    @Option(names = "--where", paramLabel = "MODE", defaultValue = "PLANNED",
+            description = "PLANNED (default: the server answers what it can), SERVER_ONLY or LOCAL_ONLY "
+                    + "(download and check locally).")
+    private SearchMode where;
 
     @Mixin
     private FolderOption folder;
@@ -49,7 +75,21 @@ public final class SearchCommand implements Runnable {
         CliContext ctx = top.context();
         try (Mailbox mb = connection.connect(url, ctx);
              MailFolder f = mb.folder(folder.folder(), AccessMode.READ_ONLY)) {
-            List<MessageRef> hits = f.search(q);
+            if (explain || explainOnly) {
+                SearchPlan plan = f.plan(q, where);
+                if (json) {
+                    ctx.out().println(planJson(plan));
+                } else {
+                    ctx.out().print(plan.explain());
+                    if (!explainOnly) {
+                        ctx.out().println();
+                    }
+                }
+                if (explainOnly) {
+                    return;
+                }
+            }
+            List<MessageRef> hits = f.search(q, where);
             FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
             ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
             List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of() : f.summaries(hits, spec));
@@ -60,5 +100,27 @@ public final class SearchCommand implements Runnable {
                 SummaryTable.print(newestFirst, ctx.out());
             }
         }
+    }
+
+    private static String planJson(SearchPlan plan) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode p = mapper.createObjectNode();
+        p.put("query", QueryPrinter.print(plan.query()));
+        p.put("mode", plan.mode().name());
+        p.put("protocol", plan.protocol());
+        p.put("serverCommand", plan.serverCommand());
+        p.put("server", QueryPrinter.print(plan.serverPart()));
+        var sets = p.putArray("serverSets");
+        plan.serverSets().forEach(set -> sets.add(QueryPrinter.print(set)));
+        p.put("local", QueryPrinter.print(plan.localPart()));
+        p.put("localData", plan.localData().name());
+        p.put("messages", plan.messageCount());
+        p.put("roundTrips", plan.roundTrips());
+        p.put("estimatedBytes", plan.estimatedBytes());
+        var notes = p.putArray("notes");
+        plan.notes().forEach(notes::add);
+        ObjectNode root = mapper.createObjectNode();
+        root.set("plan", p);
+        return root.toString();
     }
 }

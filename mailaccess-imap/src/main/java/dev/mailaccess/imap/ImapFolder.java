@@ -19,6 +19,7 @@ import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.angus.internal.Errors;
 import dev.mailaccess.angus.internal.MimeConversion;
 import dev.mailaccess.angus.internal.SearchTerms;
+import dev.mailaccess.internal.ImapSearchSyntax;
 import dev.mailaccess.search.SearchQuery;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
@@ -31,6 +32,8 @@ import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.search.SearchTerm;
 import jakarta.mail.util.SharedFileInputStream;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.iap.ResponseHandler;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -40,6 +43,7 @@ import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -569,15 +573,62 @@ public final class ImapFolder implements MailFolder {
 
     // ---------------------------------------------------------------- search and sort
 
+    /**
+     * One {@code UID SEARCH} with the criteria of {@link ImapSearchSyntax} ({@code CHARSET UTF-8} and literals where
+     * a string is not ASCII): the server answers with UIDs, so the result needs no further round trip. Core calls
+     * this only with the server part of a plan (no {@code has:attachment}).
+     */
     @Override
     public List<MessageRef> search(SearchQuery query) {
+        if (!ImapSearchSyntax.expressible(query)) {
+            throw new IllegalArgumentException("no IMAP SEARCH key for " + query.toQueryString()
+                    + "; search through Mailbox.folder(), which plans a local residual");
+        }
+        List<ImapSearchSyntax.Token> tokens = ImapSearchSyntax.tokens(query, uidValidity);
+        boolean utf8 = ImapSearchSyntax.needsUtf8(tokens);
         return call("searching", null, () -> {
-            SearchTerm term = SearchTerms.toTerm(query);
-            if (term == null) {
-                refresh();
-                return refsOf(folder.getMessages());
+            Object result = folder.doCommand(p -> {
+                Argument args = new Argument();
+                java.util.ArrayDeque<Argument> stack = new java.util.ArrayDeque<>();
+                Argument current = args;
+                for (ImapSearchSyntax.Token t : tokens) {
+                    switch (t.kind()) {
+                        case ATOM -> current.writeAtom(t.text());
+                        case STRING -> current.writeString(t.text(), StandardCharsets.UTF_8);
+                        case OPEN -> {
+                            stack.push(current);
+                            current = new Argument();
+                        }
+                        case CLOSE -> {
+                            Argument inner = current;
+                            current = stack.pop();
+                            current.writeArgument(inner);
+                        }
+                    }
+                }
+                Response[] r = p.command(utf8 ? "UID SEARCH CHARSET UTF-8" : "UID SEARCH", args);
+                Response status = r[r.length - 1];
+                java.util.TreeSet<Long> uids = new java.util.TreeSet<>();
+                if (status.isOK()) {
+                    for (Response each : r) {
+                        if (each instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
+                            long uid;
+                            while ((uid = ir.readLong()) != -1) {
+                                uids.add(uid);
+                            }
+                        }
+                    }
+                }
+                p.notifyResponseHandlers(r);
+                p.handleResult(status);
+                return uids;
+            });
+            ensureOpen();
+            List<MessageRef> out = new ArrayList<>();
+            for (Object uid : (java.util.Set<?>) result) {
+                out.add(MessageRef.imap(uidValidity, (Long) uid));
             }
-            return refsOf(folder.search(term));
+            return List.copyOf(out);
         });
     }
 

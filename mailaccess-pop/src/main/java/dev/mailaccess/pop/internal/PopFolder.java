@@ -171,6 +171,29 @@ public final class PopFolder implements MailFolder {
         });
     }
 
+    /**
+     * The header block, from {@code TOP n 0} once per connection: Angus keeps a message's headers after the first
+     * TOP, so searching the same maildrop again costs no further download.
+     */
+    @Override
+    public InputStream openHeaders(MessageRef ref) {
+        Maildrop md = maildrop();
+        return session.io("reading the headers of " + ref + " (TOP)", () -> {
+            POP3Message m = resolve(md, ref);
+            m.getAllHeaders(); // TOP n 0 unless cached; fails loudly, unlike the line getters
+            StringBuilder block = new StringBuilder();
+            java.util.Enumeration<String> lines = m.getAllHeaderLines();
+            while (lines.hasMoreElements()) {
+                block.append(lines.nextElement()).append("\r\n");
+            }
+            block.append("\r\n");
+            // header lines are kept as ISO-8859-1 chars of the raw bytes (or UTF-8 text): write them back as read
+            return new java.io.ByteArrayInputStream(block.toString().getBytes(
+                    block.chars().anyMatch(c -> c > 255) ? java.nio.charset.StandardCharsets.UTF_8
+                            : java.nio.charset.StandardCharsets.ISO_8859_1));
+        });
+    }
+
     @Override
     public InputStream openMessage(MessageRef ref, long offset, long length) {
         InputStream whole = openMessage(ref);
