@@ -138,8 +138,8 @@ public interface MailFolder extends AutoCloseable {
 
     /**
      * Streams the raw header block of a message, up to and including the empty line. Needs
-     * {@link Capability#HEADERS}. POP3 reads it with {@code TOP n 0}; the default reads the start of
-     * {@link #openMessage(MessageRef)} (on IMAP one 256 KB chunk at most).
+     * {@link Capability#HEADERS}. IMAP reads it with {@code BODY.PEEK[HEADER]}, POP3 with {@code TOP n 0}; the
+     * default reads the start of {@link #openMessage(MessageRef)}.
      */
     default InputStream openHeaders(MessageRef ref) {
         try (InputStream in = openMessage(ref)) {

@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 /**
  * Writes a {@link SearchQuery} in the text syntax of {@link QueryParser}, such that
  * {@code QueryParser.parse(QueryPrinter.print(q)).equals(q)} for every query whose {@code And} and {@code Or} nodes
- * have at least two terms (an {@code And} or {@code Or} of one term prints as that term, and one of none as
- * {@code ()}, which parses as {@link SearchQuery.All}).
+ * have at least two terms (an {@code And} or {@code Or} of one term prints as that term; an {@code And} of none
+ * prints as {@code ()}, which parses as {@link SearchQuery.All}, an {@code Or} of none as {@code -()}).
  */
 public final class QueryPrinter {
     private QueryPrinter() {

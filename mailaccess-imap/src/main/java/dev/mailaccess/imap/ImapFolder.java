@@ -361,6 +361,25 @@ public final class ImapFolder implements MailFolder {
                 where("reading message " + ref), this::translate);
     }
 
+    /** The header block with {@code UID FETCH n BODY.PEEK[HEADER]} (one round trip; does not set \Seen). */
+    @Override
+    public InputStream openHeaders(MessageRef ref) {
+        checkRef(ref);
+        return call("reading the headers of " + ref, ref, () -> {
+            IMAPMessage m = lookupOne(ref);
+            StringBuilder block = new StringBuilder();
+            java.util.Enumeration<String> lines = m.getAllHeaderLines(); // BODY.PEEK[HEADER] unless cached
+            ensureOpen();
+            while (lines.hasMoreElements()) {
+                block.append(lines.nextElement()).append("\r\n");
+            }
+            block.append("\r\n");
+            // lines hold the raw bytes as ISO-8859-1 chars (or UTF-8 text): write them back as read
+            return new java.io.ByteArrayInputStream(block.toString().getBytes(
+                    block.chars().anyMatch(c -> c > 255) ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+        });
+    }
+
     @Override
     public InputStream openMessage(MessageRef ref, long offset, long length) {
         checkRef(ref);
