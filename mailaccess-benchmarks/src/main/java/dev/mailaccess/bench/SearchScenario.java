@@ -5,10 +5,11 @@ import dev.mailaccess.MailAccess;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageSummary;
+import dev.mailaccess.search.SearchMode;
+import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.testkit.LoopbackProxy;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -49,25 +50,44 @@ final class SearchScenario {
         Stats local = measure("6 mailaccess client-side", expected, () -> clientSide(term));
         b.report.add(new Row(scenario, label, "floor: raw UID SEARCH SUBJECT", floor, floor.median(),
                 floor.commandsText(), "", "", "", ""));
-        b.report.add(new Row(scenario, label, "mailaccess search() on the server", server, floor.median(),
+        b.report.add(new Row(scenario, label, "mailaccess search(query) (planned, the default)", server, floor.median(),
                 server.commandsText(), "", "", "", ""));
-        b.report.add(new Row(scenario, label, "mailaccess client-side (Subject headers fetched, matched locally)",
+        b.report.add(new Row(scenario, label, "hand-made client-side: Subject headers fetched, matched here",
                 local, floor.median(), local.commandsText(), "", "", "",
                 Bench.fmt("client-side takes %.1f× the server-side time", local.median() / server.median())));
-        b.report.add(Row.skipped(scenario, label, "mailaccess planner's choice", "planner picks the faster",
-                plannerNote()));
+        Stats serverOnly = measure("6 mailaccess SERVER_ONLY", expected, () -> mode(term, SearchMode.SERVER_ONLY));
+        Stats localOnly = measure("6 mailaccess LOCAL_ONLY", expected, () -> mode(term, SearchMode.LOCAL_ONLY));
+        Stats planned = measure("6 mailaccess PLANNED", expected, () -> mode(term, SearchMode.PLANNED));
+        SearchPlan plan = plan(term, SearchMode.PLANNED);
+        boolean serverFaster = serverOnly.median() <= localOnly.median();
+        boolean choseServer = !plan.hasLocalPart();
+        b.report.add(new Row(scenario, label, "mailaccess search(SERVER_ONLY)", serverOnly, floor.median(),
+                serverOnly.commandsText(), "", "", "", ""));
+        b.report.add(new Row(scenario, label, "mailaccess search(LOCAL_ONLY)", localOnly, floor.median(),
+                localOnly.commandsText(), "", "", "", "local data: " + plan(term, SearchMode.LOCAL_ONLY).localData()));
+        b.report.add(new Row(scenario, label, "mailaccess search(PLANNED): the planner's choice", planned,
+                floor.median(), planned.commandsText(), "", "planner picks the faster",
+                Bench.met(choseServer == serverFaster),
+                "chose " + (choseServer ? "the server" : "local evaluation (" + plan.localData() + ")")
+                        + Bench.fmt("; measured: server-only %.3f s, local-only %.3f s", serverOnly.median(),
+                        localOnly.median())
+                        + "; plan: " + plan.serverCommand()));
     }
 
-    /** The planner (dev.mailaccess.search.SearchMode) is being built; say whether this build has it. */
-    private static String plannerNote() {
-        try {
-            Class<?> mode = Class.forName("dev.mailaccess.search.SearchMode");
-            Method m = MailFolder.class.getMethod("search", SearchQuery.class, mode);
-            return "not yet measured: the planner (" + m.getName() + " with SearchMode) exists in this build, the "
-                    + "harness does not call it yet";
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return "not yet: needs the search planner (dev.mailaccess.search.SearchMode)";
+    private SearchPlan plan(String term, SearchMode mode) {
+        try (Mailbox mb = MailAccess.connect(b.dovecot.config("imap", user).build());
+             MailFolder inbox = mb.inbox()) {
+            return inbox.plan(SearchQuery.subject(term), mode);
         }
+    }
+
+    private Search mode(String term, SearchMode mode) {
+        return proxy -> {
+            try (Mailbox mb = MailAccess.connect(b.config("imap", user, proxy));
+                 MailFolder inbox = mb.inbox()) {
+                return inbox.search(SearchQuery.subject(term), mode).size();
+            }
+        };
     }
 
     @FunctionalInterface
