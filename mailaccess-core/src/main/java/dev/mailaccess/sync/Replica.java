@@ -17,6 +17,8 @@ import dev.mailaccess.MessageGoneException;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ConnectionException;
+import dev.mailaccess.search.SearchQuery;
+import dev.mailaccess.search.SearchableMessage;
 import dev.mailaccess.store.Maildir;
 import dev.mailaccess.sync.ReplicaStore.FolderState;
 import dev.mailaccess.sync.ReplicaStore.Rec;
@@ -310,6 +312,45 @@ public final class Replica implements AutoCloseable {
         } catch (IOException e) {
             throw new ConnectionException("download of " + ref + " failed: " + e.getMessage(), true, e);
         }
+    }
+
+    /**
+     * Searches a folder offline, with IMAP's semantics ({@link SearchableMessage}) on the local files and local
+     * flags. Messages kept without their body (size limit) are matched on their envelope (subject, sender, date,
+     * Message-ID) only; a query that needs their body throws {@link IllegalStateException} naming the message
+     * ({@link #fetchBody} it first).
+     *
+     * @return local ids of the matching messages, in {@link #messages} order
+     */
+    public synchronized List<String> search(String folder, SearchQuery query) {
+        FolderState fs = state(folder);
+        List<String> out = new ArrayList<>();
+        for (ReplicaMessage m : messages(folder)) {
+            Rec r = fs.recs.get(m.id());
+            SearchableMessage.Facts facts = new SearchableMessage.Facts(m.serverRef(), r.flags, null, r.size, null);
+            SearchableMessage sm;
+            Path file = fs.files.get(r.key);
+            try {
+                if (file != null) {
+                    sm = SearchableMessage.of(Files.readAllBytes(file), facts);
+                } else {
+                    String head = "Subject: " + m.subject() + "\r\nFrom: " + m.from() + "\r\nDate: " + m.date()
+                            + "\r\nMessage-ID: " + m.messageId() + "\r\n\r\n";
+                    sm = SearchableMessage.headersOnly(head.getBytes(StandardCharsets.UTF_8), facts);
+                }
+            } catch (IOException e) {
+                throw new Maildir.StoreException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                if (sm.matches(query)) {
+                    out.add(m.id());
+                }
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("message " + m.id() + " in " + folder + " was kept without its body "
+                        + "(size limit); fetch it with fetchBody to search its text: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- offline changes

@@ -124,6 +124,18 @@ class ReplicaTest {
     }
 
     @Test
+    void searchRunsOfflineOnLocalFilesAndFlags() {
+        Replica r = Replica.open(tmp.resolve("r"), false);
+        r.createLocalFolder("F");
+        String a = r.append("F", msg("invoice March"), Flags.NONE);
+        String b = r.append("F", msg("hello"), Flags.NONE);
+        r.addFlags("F", List.of(b), Flags.of(Flag.FLAGGED));
+        assertThat(r.search("F", dev.mailaccess.search.QueryParser.parse("subject:invoice"))).containsExactly(a);
+        assertThat(r.search("F", dev.mailaccess.search.QueryParser.parse("flag:flagged"))).containsExactly(b);
+        assertThat(r.search("F", dev.mailaccess.search.QueryParser.parse("body"))).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
     void unknownFoldersAndMessagesAreClearErrors() {
         Replica r = Replica.open(tmp.resolve("r"), false);
         assertThatThrownBy(() -> r.messages("nope")).isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,9 @@ package dev.mailaccess.cli;
 
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.search.QueryParser;
+import dev.mailaccess.search.QuerySyntaxException;
+import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.sync.Replica;
 import dev.mailaccess.sync.ReplicaMessage;
 import picocli.CommandLine.Command;
@@ -30,6 +33,7 @@ import java.util.Locale;
                 "  replica DIR delete FOLDER ID...      mark \\Deleted",
                 "  replica DIR expunge FOLDER [ID...]   remove the given, or all \\Deleted, messages",
                 "  replica DIR move FOLDER ID TARGET    move to another replica folder",
+                "  replica DIR search FOLDER QUERY...   search offline (same query language as 'search')",
                 "  replica DIR local FOLDER             create a local-only folder (never synchronised)"})
 public final class ReplicaCommand implements Runnable {
     @ParentCommand
@@ -96,12 +100,26 @@ public final class ReplicaCommand implements Runnable {
                     need(3, "move FOLDER ID TARGET");
                     ctx.out().println(r.move(folder(r, 0), args.get(1), folder(r, 2)));
                 }
+                case "search" -> {
+                    need(2, "search FOLDER QUERY...");
+                    String folder = folder(r, 0);
+                    SearchQuery q;
+                    try {
+                        q = QueryParser.parse(String.join(" ", args.subList(1, args.size())));
+                    } catch (QuerySyntaxException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                    for (String id : r.search(folder, q)) {
+                        ReplicaMessage m = r.message(folder, id);
+                        ctx.out().println(id + "\t" + String.join(",", FlagNames.of(m.flags())) + "\t" + m.subject());
+                    }
+                }
                 case "local" -> {
                     need(1, "local FOLDER");
                     r.createLocalFolder(args.get(0));
                 }
                 default -> throw new UsageException("unknown replica action '" + action
-                        + "' (list, show, flag, delete, expunge, move or local)");
+                        + "' (list, show, flag, delete, expunge, move, search or local)");
             }
             ctx.out().flush();
         } catch (IllegalArgumentException e) {

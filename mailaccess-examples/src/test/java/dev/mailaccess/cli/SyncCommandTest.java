@@ -71,6 +71,12 @@ class SyncCommandTest {
         assertThat(show.out()).contains("Subject: Sync 1");
         assertThat(replica("list").out()).contains("Keep\t1\tlocal-only");
 
+        Cli.Result search = replica("search", "INBOX", "subject:\"Sync 2\"");
+        assertThat(search.exit()).as(search.toString()).isZero();
+        assertThat(search.outLines()).singleElement().satisfies(l -> assertThat(l).endsWith("Sync 2"));
+        assertThat(replica("search", "INBOX", "flag:flagged").outLines()).singleElement()
+                .satisfies(l -> assertThat(l).startsWith(id0));
+
         Cli.Result second = sync();
         assertThat(second.exit()).as(second.toString()).isZero();
         assertThat(second.out()).contains("up: 1 flag change(s), 1 expunged");
