@@ -4,7 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * The envelope of a message, with RFC 2047 words decoded.
+ * The envelope of a message, with RFC 2047 words decoded and the same meaning whatever the protocol: that of the
+ * IMAP ENVELOPE (RFC 3501), where an absent Sender or Reply-To header is the From.
  *
  * @param date      the Date header, null if missing or unparsable
  * @param subject   decoded subject, empty if none

@@ -303,11 +303,9 @@ public final class ImapFolder implements MailFolder {
         fp.add(UIDFolder.FetchProfileItem.UID);
         Set<String> headers = new LinkedHashSet<>();
         if (spec.has(FetchSpec.Item.ENVELOPE)) {
+            // Everything the Envelope needs is in the IMAP ENVELOPE (MimeConversion reads nothing else from an
+            // IMAPMessage); fetching headers besides would make Angus parse them per message, a large cost.
             fp.add(FetchProfile.Item.ENVELOPE);
-            // The IMAP ENVELOPE cannot tell a missing Reply-To from one equal to From, and MimeConversion reads
-            // these two from the headers: fetch them in the same command so no extra round trip happens.
-            headers.add("Reply-To");
-            headers.add("In-Reply-To");
         }
         if (spec.has(FetchSpec.Item.FLAGS)) {
             fp.add(FetchProfile.Item.FLAGS);

@@ -225,7 +225,8 @@ class ImapAdapterTest {
             assertThat(s.envelope().from()).hasSize(1);
             assertThat(s.envelope().from().get(0).name()).isEqualTo("Jürgen Müller");
             assertThat(s.envelope().from().get(0).email()).isEqualTo("juergen@example.org");
-            assertThat(s.envelope().replyTo()).isEmpty();
+            // RFC 3501 ENVELOPE: an absent Reply-To is the From.
+            assertThat(s.envelope().replyTo()).isEqualTo(s.envelope().from());
             assertThat(s.envelope().date()).isNotNull();
             assertThat(s.flags().contains(Flag.FLAGGED)).isTrue();
             assertThat(s.size()).isPositive();

@@ -315,6 +315,11 @@ public abstract class MailboxContract {
                         assertThat(a.name()).isEqualTo("Alice");
                         assertThat(a.email()).isEqualTo("alice@example.test");
                     });
+            // IMAP ENVELOPE semantics on every protocol: an absent Sender or Reply-To is the From.
+            assertThat(first.envelope().replyTo()).isEqualTo(first.envelope().from());
+            assertThat(first.envelope().sender()).isEqualTo(first.envelope().from());
+            assertThat(first.envelope().to()).extracting(dev.mailaccess.Address::email)
+                    .containsExactly("bob@example.test");
             assertThat(second.envelope().subject()).isEqualTo("Grüße aus Köln ✓");
             assertThat(second.envelope().from().get(0).name()).isEqualTo("Jürgen Müller");
             assertThat(second.envelope().date().toInstant()).isEqualTo(TestMessages.SENT);

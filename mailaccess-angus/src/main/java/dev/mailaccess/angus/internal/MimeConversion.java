@@ -14,6 +14,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
+import org.eclipse.angus.mail.imap.IMAPMessage;
 
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
@@ -34,15 +35,27 @@ public final class MimeConversion {
     private MimeConversion() {
     }
 
-    /** The envelope of a message; malformed headers give empty values rather than failures. */
+    /**
+     * The envelope of a message, with IMAP ENVELOPE semantics whatever the protocol (RFC 3501: an absent Sender or
+     * Reply-To is the From). Malformed headers give empty values rather than failures. For an Angus IMAP message
+     * every field comes from the fetched ENVELOPE: no header is fetched.
+     */
     public static Envelope envelope(MimeMessage m) throws MessagingException {
         Date sent = safeSentDate(m);
+        List<Address> from = addresses(m, "From");
+        List<Address> sender = addresses(m, "Sender");
+        List<Address> replyTo = addresses(m, "Reply-To");
+        String inReplyTo = m instanceof IMAPMessage im ? nullToEmpty(im.getInReplyTo()) : firstHeader(m, "In-Reply-To");
         return new Envelope(
                 sent == null ? null : OffsetDateTime.ofInstant(sent.toInstant(), ZoneOffset.UTC),
                 decodeSubject(m),
-                addresses(m, "From"), addresses(m, "Sender"), addresses(m, "Reply-To"),
+                from, sender.isEmpty() ? from : sender, replyTo.isEmpty() ? from : replyTo,
                 addresses(m, "To"), addresses(m, "Cc"), addresses(m, "Bcc"),
-                firstHeader(m, "In-Reply-To"), safeMessageId(m));
+                inReplyTo, safeMessageId(m));
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s.strip();
     }
 
     private static Date safeSentDate(MimeMessage m) {
@@ -77,7 +90,7 @@ public final class MimeConversion {
             raw = switch (header) {
                 case "From" -> m.getFrom();
                 case "Sender" -> m.getSender() == null ? null : new jakarta.mail.Address[] {m.getSender()};
-                case "Reply-To" -> m.getHeader("Reply-To") == null ? null : m.getReplyTo();
+                case "Reply-To" -> m.getReplyTo();
                 case "To" -> m.getRecipients(Message.RecipientType.TO);
                 case "Cc" -> m.getRecipients(Message.RecipientType.CC);
                 default -> m.getRecipients(Message.RecipientType.BCC);
