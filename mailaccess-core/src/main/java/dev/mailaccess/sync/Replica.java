@@ -126,6 +126,17 @@ public final class Replica implements AutoCloseable {
     private boolean deleteOnPop3Server = true;
     private long nextSeq = 1;
     private int journalEntries;
+    /**
+     * Parsed messages of recent offline searches, so that a series of searches does not read and parse every file
+     * again: keyed by file, its size and mtime and the facts, so a renamed, changed or re-flagged file is a miss.
+     * Bounded by the files' bytes (least recently used out; a file larger than an eighth of the budget is not kept).
+     */
+    private final LinkedHashMap<SearchKey, SearchableMessage> searchCache = new LinkedHashMap<>(256, 0.75f, true);
+    private long searchCacheBytes;
+    private static final long SEARCH_CACHE_BYTES = 32L << 20;
+
+    private record SearchKey(Path file, long length, long mtime, SearchableMessage.Facts facts) {
+    }
 
     private Replica(Path root, boolean fsync) {
         this.root = root;
@@ -241,13 +252,16 @@ public final class Replica implements AutoCloseable {
     public synchronized List<ReplicaMessage> messages(String folder) {
         FolderState fs = state(folder);
         List<ReplicaMessage> out = new ArrayList<>();
-        List<Rec> live = fs.recs.values().stream().filter(r -> r.status == Status.LIVE)
-                .sorted(Comparator.comparing((Rec r) -> r.uid == 0 && r.uidl == null)
-                        .thenComparingLong(r -> r.uid).thenComparing(r -> r.key)).toList();
-        for (Rec r : live) {
+        for (Rec r : live(fs)) {
             out.add(toMessage(fs, r));
         }
         return out;
+    }
+
+    private static List<Rec> live(FolderState fs) {
+        return fs.recs.values().stream().filter(r -> r.status == Status.LIVE)
+                .sorted(Comparator.comparing((Rec r) -> r.uid == 0 && r.uidl == null)
+                        .thenComparingLong(r -> r.uid).thenComparing(r -> r.key)).toList();
     }
 
     /** One message by its local id. */
@@ -263,15 +277,19 @@ public final class Replica implements AutoCloseable {
             String[] e = r.envelope.split("\t", -1);
             h = Map.of("subject", e[0], "from", e.length > 1 ? e[1] : "", "date", e.length > 2 ? e[2] : "");
         }
-        MessageRef ref = null;
-        if (!fs.local && r.uid > 0 && fs.uidValidity > 0) {
-            ref = MessageRef.imap(fs.uidValidity, r.uid);
-        } else if (!fs.local && r.uidl != null) {
-            ref = MessageRef.pop3(r.uidl);
-        }
+        MessageRef ref = serverRef(fs, r);
         boolean pending = !fs.local && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(protocol)));
         return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, h.getOrDefault("subject", ""),
                 h.getOrDefault("from", ""), h.getOrDefault("date", ""), r.msgId, r.downloaded, pending);
+    }
+
+    private static MessageRef serverRef(FolderState fs, Rec r) {
+        if (!fs.local && r.uid > 0 && fs.uidValidity > 0) {
+            return MessageRef.imap(fs.uidValidity, r.uid);
+        } else if (!fs.local && r.uidl != null) {
+            return MessageRef.pop3(r.uidl);
+        }
+        return null;
     }
 
     /**
@@ -325,14 +343,23 @@ public final class Replica implements AutoCloseable {
     public synchronized List<String> search(String folder, SearchQuery query) {
         FolderState fs = state(folder);
         List<String> out = new ArrayList<>();
-        for (ReplicaMessage m : messages(folder)) {
-            Rec r = fs.recs.get(m.id());
-            SearchableMessage.Facts facts = new SearchableMessage.Facts(m.serverRef(), r.flags, null, r.size, null);
-            SearchableMessage sm;
+        for (Rec r : live(fs)) {
             Path file = fs.files.get(r.key);
+            // the message view reads the file's headers: only needed for one kept without its body
+            ReplicaMessage m = file != null ? null : toMessage(fs, r);
+            SearchableMessage.Facts facts = new SearchableMessage.Facts(serverRef(fs, r), r.flags, null, r.size,
+                    null);
+            SearchableMessage sm;
             try {
                 if (file != null) {
-                    sm = SearchableMessage.of(Files.readAllBytes(file), facts);
+                    java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                            java.nio.file.attribute.BasicFileAttributes.class);
+                    SearchKey key = new SearchKey(file, a.size(), a.lastModifiedTime().toMillis(), facts);
+                    sm = searchCache.get(key);
+                    if (sm == null) {
+                        sm = SearchableMessage.of(Files.readAllBytes(file), facts);
+                        cacheForSearch(key, sm);
+                    }
                 } else {
                     String head = "Subject: " + m.subject() + "\r\nFrom: " + m.from() + "\r\nDate: " + m.date()
                             + "\r\nMessage-ID: " + m.messageId() + "\r\n\r\n";
@@ -343,14 +370,27 @@ public final class Replica implements AutoCloseable {
             }
             try {
                 if (sm.matches(query)) {
-                    out.add(m.id());
+                    out.add(r.key);
                 }
             } catch (IllegalStateException e) {
-                throw new IllegalStateException("message " + m.id() + " in " + folder + " was kept without its body "
+                throw new IllegalStateException("message " + r.key + " in " + folder + " was kept without its body "
                         + "(size limit); fetch it with fetchBody to search its text: " + e.getMessage(), e);
             }
         }
         return out;
+    }
+
+    private void cacheForSearch(SearchKey key, SearchableMessage sm) {
+        if (key.length() > SEARCH_CACHE_BYTES / 8) {
+            return;
+        }
+        searchCache.put(key, sm);
+        searchCacheBytes += key.length();
+        var it = searchCache.keySet().iterator();
+        while (searchCacheBytes > SEARCH_CACHE_BYTES && it.hasNext()) {
+            searchCacheBytes -= it.next().length();
+            it.remove();
+        }
     }
 
     // ---------------------------------------------------------------- offline changes

@@ -14,15 +14,24 @@ import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mailaccess.sync.Replica;
+import dev.mailaccess.sync.ReplicaMessage;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -46,13 +55,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *       {@link SearchMode#LOCAL_ONLY} path, which downloads every message per query, on a sample);</li>
  *   <li>on POP3: planned with emulation allowed (all local over TOP/RETR) equals the local evaluation of the same
  *       stored messages that IMAP serves, by position; server-side is refused; without emulation every search is
- *       refused before any I/O.</li>
+ *       refused before any I/O;</li>
+ *   <li>on a replica (IMAP only): the INBOX synchronised whole into a fresh disconnected-mode
+ *       {@link dev.mailaccess.sync.Replica} answers offline as the oracle does
+ *       ({@link #replicaDifferences()} names what it leaves out).</li>
  * </ul>
  * Where a server legitimately differs, the subclass names the difference in {@link #knownDifferences()}: that
  * predicate kind is left out of the generated queries (or restricted, e.g. whole addresses only), with the reason
  * printed in the report. Nothing else is loosened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 public abstract class SearchDifferentialContract {
     /** The corpus and query seeds: fixed, so a failure is reproducible. */
@@ -237,6 +250,84 @@ public abstract class SearchDifferentialContract {
                 fixture().name(), protocol(), k, why));
         assertThat(mismatches).as("queries whose answers differ").isEmpty();
         assertThat(nonEmpty).as("queries with an answer other than none or all").isGreaterThan(queryCount() / 4);
+    }
+
+    /**
+     * Differences of a disconnected-mode {@link Replica} from the oracle (local evaluation with the IMAP server's
+     * facts): each kind named here is left out of the replica's queries, with the reason printed. The server's
+     * {@link #knownDifferences()} do not apply: no server search is involved.
+     */
+    protected Map<SearchQueryGenerator.Kind, String> replicaDifferences() {
+        return Map.of(SearchQueryGenerator.Kind.RECEIVED_DATE, "the replica does not keep the server's INTERNALDATE: "
+                + "received dates come from the newest Received header, then the Date header (SearchableMessage's "
+                + "fallback), not from the day the server received the message");
+    }
+
+    /**
+     * On IMAP: the seeded INBOX synchronised whole into a fresh replica answers the same random queries offline
+     * ({@link Replica#search}) with the same messages as the oracle; the replica's messages are mapped to positions
+     * through their server refs. Runs last: the class's shared session idles meanwhile, and GreenMail drops an
+     * idle connection.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aReplicaGivesTheSameMessages(@TempDir Path dir) {
+        if (!isImap()) {
+            return;
+        }
+        // The replica evaluates locally, like the oracle, on what it downloaded: the server's search differences
+        // (knownDifferences) do not enter, only the replica's own.
+        Map<SearchQueryGenerator.Kind, String> left = new EnumMap<>(SearchQueryGenerator.Kind.class);
+        left.putAll(replicaDifferences());
+        Set<SearchQueryGenerator.Kind> kinds = EnumSet.allOf(SearchQueryGenerator.Kind.class);
+        kinds.removeAll(left.keySet());
+        long t0 = System.nanoTime();
+        try (Replica replica = Replica.open(dir, false)) {
+            replica.mirror("INBOX");
+            replica.sync(fixture().config("imap", user).build());
+            long t1 = System.nanoTime();
+            List<ReplicaMessage> local = replica.messages("INBOX");
+            assertThat(local).hasSize(CORPUS);
+            Map<MessageRef, Integer> byRef = new HashMap<>();
+            for (int i = 0; i < imapRefs.size(); i++) {
+                byRef.put(imapRefs.get(i), i);
+            }
+            Map<String, Integer> position = new HashMap<>();
+            for (ReplicaMessage m : local) {
+                Integer at = byRef.get(m.serverRef());
+                assertThat(at).as("position of replica message %s (%s)", m.id(), m.serverRef()).isNotNull();
+                position.put(m.id(), at);
+            }
+            assertThat(position.values()).as("every oracle message once").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, CORPUS).boxed().toList());
+            // the same generator and seed as the server test; ref: sets use this session's refs, translated below
+            SearchQueryGenerator gen = new SearchQueryGenerator(SEED + 1, kinds, refs, receivedDays, medianSize);
+            List<String> mismatches = new ArrayList<>();
+            int nonEmpty = 0;
+            long searchNanos = 0;
+            for (int i = 0; i < queryCount(); i++) {
+                SearchQuery q = oracleQuery(gen.next());
+                List<Integer> want = expected(q);
+                if (!want.isEmpty() && want.size() < CORPUS) {
+                    nonEmpty++;
+                }
+                long a = System.nanoTime();
+                List<String> ids = replica.search("INBOX", q);
+                searchNanos += System.nanoTime() - a;
+                List<Integer> got = ids.stream().map(position::get).sorted().toList();
+                if (!got.equals(want)) {
+                    mismatches.add(report(i, q, "REPLICA", want, got));
+                }
+            }
+            System.out.printf("[search-diff %s/replica] synced %d messages in %d ms; %d queries (%d with a non-trivial"
+                            + " answer) searched offline in %d ms; left out %s; %d ms in all%n",
+                    fixture().name(), CORPUS, (t1 - t0) / 1_000_000, queryCount(), nonEmpty,
+                    searchNanos / 1_000_000, left.keySet(), (System.nanoTime() - t0) / 1_000_000);
+            replicaDifferences().forEach((k, why) -> System.out.printf("[search-diff %s/replica] left out %s: %s%n",
+                    fixture().name(), k, why));
+            assertThat(mismatches).as("queries whose replica answers differ").isEmpty();
+            assertThat(nonEmpty).as("queries with an answer other than none or all").isGreaterThan(queryCount() / 4);
+        }
     }
 
     /** The oracle's refs are IMAP refs; a ref: set of this session is translated by position. */
