@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailaccess.Flags;
 import dev.mailaccess.store.Maildir;
 import dev.mailaccess.testkit.GreenMailFixture;
+import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.MailServerFixture;
 import dev.mailaccess.testkit.TestMessages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,22 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FetchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEDED = 12;
-    private static GreenMailFixture server;
+    /** One GreenMail for the whole test JVM; each test isolates itself with a new user. */
+    private final GreenMailFixture server = SharedServers.greenMail();
     private String user;
     private Map<String, String> env;
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        server = new GreenMailFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void seed() {

@@ -6,8 +6,7 @@ import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
 import dev.mailaccess.cli.demo.DemoMail;
 import dev.mailaccess.testkit.GreenMailFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.mailaccess.testkit.SharedServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,19 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The tool against an embedded GreenMail, over IMAP and POP3, cleartext on loopback. */
 class ServerCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static GreenMailFixture server;
+    /** One GreenMail for the whole test JVM; each test isolates itself with a new user. */
+    private final GreenMailFixture server = SharedServers.greenMail();
     private String user;
     private Map<String, String> env;
-
-    @BeforeAll
-    static void start() {
-        server = new GreenMailFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void seed() {

@@ -5,8 +5,7 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.cli.demo.DemoMail;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.testkit.GreenMailFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.mailaccess.testkit.SharedServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,18 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The copyable examples run against an embedded GreenMail. */
 class ExamplesTest {
-    private static GreenMailFixture server;
+    /** One GreenMail for the whole test JVM; each test isolates itself with a new user. */
+    private final GreenMailFixture server = SharedServers.greenMail();
     private String user;
-
-    @BeforeAll
-    static void start() {
-        server = new GreenMailFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void seed() {
