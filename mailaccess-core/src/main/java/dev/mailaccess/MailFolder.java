@@ -184,6 +184,23 @@ public interface MailFolder extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " declares QUICK_RESYNC but has no changedSince");
     }
 
+    /**
+     * Everything that changed since a known state ({@code uidValidity} and a {@link FolderStatus#highestModSeq()}
+     * seen earlier) in a constant number of round trips: flag changes and new messages, and, where the server has
+     * QRESYNC (RFC 7162), the expunged messages too ({@code SELECT ... (QRESYNC (uidvalidity modseq))} and its
+     * {@code VANISHED (EARLIER)} answer). With CONDSTORE only, {@link FolderChanges#vanishedKnown()} is false. Needs
+     * {@link Capability#QUICK_RESYNC}.
+     *
+     * @throws IllegalArgumentException if {@code uidValidity} is not the folder's current UIDVALIDITY: then nothing
+     *                                  known about the old UIDs holds, and the caller must list the folder again
+     */
+    default FolderChanges changesSince(long uidValidity, long modSeq, FetchSpec spec) {
+        if (uidValidity != status().uidValidity()) {
+            throw new IllegalArgumentException("UIDVALIDITY is " + status().uidValidity() + ", not " + uidValidity);
+        }
+        return new FolderChanges(changedSince(modSeq, spec), List.of(), false);
+    }
+
     /** Closes the folder without expunging anything. */
     @Override
     void close();

@@ -3,6 +3,7 @@ package dev.mailaccess.internal;
 import dev.mailaccess.AccessMode;
 import dev.mailaccess.Capability;
 import dev.mailaccess.FetchSpec;
+import dev.mailaccess.FolderChanges;
 import dev.mailaccess.Flags;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailFolder;
@@ -265,6 +266,16 @@ final class CheckedFolder implements MailFolder {
         }
         requireFetch(spec);
         return mailbox.call(() -> folder.changedSince(modSeq, spec));
+    }
+
+    @Override
+    public FolderChanges changesSince(long uidValidity, long modSeq, FetchSpec spec) {
+        mailbox.require(Capability.QUICK_RESYNC);
+        if (modSeq < 0) {
+            throw new IllegalArgumentException("modSeq must not be negative: " + modSeq);
+        }
+        requireFetch(spec);
+        return mailbox.call(() -> folder.changesSince(uidValidity, modSeq, spec));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.mailaccess.Capability;
 import dev.mailaccess.CapabilityInfo;
 import dev.mailaccess.CapabilitySet;
 import dev.mailaccess.FetchSpec;
+import dev.mailaccess.FolderChanges;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
 import dev.mailaccess.FolderNotFoundException;
@@ -81,9 +82,12 @@ import java.util.UUID;
  * <ul>
  *   <li>IMAP with CONDSTORE (Dovecot): one STATUS; if UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as at the
  *       last sync and nothing is pending locally, the folder is unchanged and not even selected (a constant number of
- *       commands, whatever its size). Otherwise {@code changedSince(HIGHESTMODSEQ)} lists flag changes and new
- *       messages in one FETCH; expunges are detected by count (known + new versus MESSAGES) and only then located
- *       with one UID SEARCH of the whole folder ({@link MailFolder#refs()}, cost proportional to the folder).</li>
+ *       commands, whatever its size). Otherwise {@link MailFolder#changesSince} asks for what changed since the
+ *       last HIGHESTMODSEQ: with QRESYNC, {@code SELECT ... (QRESYNC (uidvalidity modseq))} answers with the
+ *       changed and new messages and the expunged UIDs ({@code VANISHED}), in a constant number of commands; with
+ *       CONDSTORE only, {@code CHANGEDSINCE} lists changed and new messages, and expunges are detected by count
+ *       (known + new versus MESSAGES) and only then located with one UID SEARCH of the whole folder
+ *       ({@link MailFolder#refs()}, cost proportional to the folder).</li>
  *   <li>IMAP without CONDSTORE (GreenMail): a full UID + FLAGS + SIZE scan.</li>
  *   <li>POP3 ("pseudo-online"): the UIDL list. Mail stays on the server; flags, keywords and other folders exist on
  *       this machine only ({@link #capabilities(CapabilitySet)} says so); messages gone from the UIDL list are removed
@@ -1006,7 +1010,7 @@ public final class Replica implements AutoCloseable {
             // 1. What the server has: flags of changed or all messages, new messages, which known UIDs are gone.
             Map<Long, Flags> serverFlags = new HashMap<>();
             Map<Long, MessageSummary> fresh = new LinkedHashMap<>();
-            Set<Long> present;
+            final Set<Long> present;
             Set<Long> known = new HashSet<>();
             fs.recs.values().forEach(r -> {
                 if (r.uid > 0) {
@@ -1014,18 +1018,22 @@ public final class Replica implements AutoCloseable {
                 }
             });
             if (quick && fs.modSeq > 0 && s.highestModSeq() > 0) {
-                for (MessageSummary m : f.changedSince(fs.modSeq, SCAN)) {
+                FolderChanges changes = f.changesSince(uv, fs.modSeq, SCAN);
+                for (MessageSummary m : changes.changed()) {
                     serverFlags.put(m.ref().uid(), m.flags());
                     if (!known.contains(m.ref().uid())) {
                         fresh.put(m.ref().uid(), m);
                     }
                 }
-                if (s.messages() != knownCount + fresh.size()) {
-                    present = new HashSet<>();
+                present = new HashSet<>(known);
+                changes.vanished().forEach(ref -> present.remove(ref.uid()));
+                present.addAll(fresh.keySet());
+                // Without QRESYNC, or if the count disagrees (a message arrived or left while we looked), find
+                // the expunges with one UID SEARCH of the whole folder.
+                if (!changes.vanishedKnown() && s.messages() != knownCount + fresh.size()
+                        || changes.vanishedKnown() && s.messages() != present.size()) {
+                    present.clear();
                     f.refs().forEach(r -> present.add(r.uid()));
-                } else {
-                    present = new HashSet<>(known);
-                    present.addAll(fresh.keySet());
                 }
             } else {
                 c.fullScans++;

@@ -6,6 +6,7 @@ import dev.mailaccess.Capability;
 import dev.mailaccess.FetchSpec;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.FolderChanges;
 import dev.mailaccess.FolderNotFoundException;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailAccessException;
@@ -87,6 +88,7 @@ public final class ImapFolder implements MailFolder {
     private volatile boolean closed;
     /** How the folder's connection failed, as Angus saw it (its own exceptions drop the cause). */
     private volatile Exception connectionFailure;
+    private final ResponseHandler failureWatcher;
 
     ImapFolder(ImapSession session, IMAPFolder folder, String path, AccessMode mode) throws MessagingException {
         this.session = session;
@@ -94,14 +96,19 @@ public final class ImapFolder implements MailFolder {
         this.path = path;
         this.mode = mode;
         this.uidValidity = folder.getUIDValidity();
-        ResponseHandler failureWatcher = r -> {
+        this.failureWatcher = r -> {
             if (r.isBYE()) {
                 Exception e = r.getException();
                 connectionFailure = e != null ? e
                         : new java.io.EOFException("the server ended the connection: " + r.getRest());
             }
         };
+        watchConnection();
+    }
+
+    private void watchConnection() throws MessagingException {
         folder.doCommand(p -> {
+            p.removeResponseHandler(failureWatcher);
             p.addResponseHandler(failureWatcher);
             return null;
         });
@@ -144,6 +151,7 @@ public final class ImapFolder implements MailFolder {
     private <T> T call(String what, MessageRef ref, AngusCall<T> body) {
         long start = System.nanoTime();
         try {
+            reopenIfStale();
             return body.run();
         } catch (MessageRemovedException | IndexOutOfBoundsException e) {
             throw new MessageGoneException(ref, "expunged by another client while " + where(what));
@@ -236,6 +244,19 @@ public final class ImapFolder implements MailFolder {
             p.noop();
             return null;
         });
+        reopenIfStale();
+    }
+
+    /**
+     * Reselects the folder when the server reported a vanished message this connection never numbered (see
+     * {@link VanishedSafeFolder}): Angus's sequence numbers can no longer be trusted. Two commands; rare.
+     */
+    private void reopenIfStale() throws MessagingException {
+        if (folder instanceof VanishedSafeFolder v && v.takeStale()) {
+            folder.close(false);
+            folder.open(mode == AccessMode.READ_ONLY ? Folder.READ_ONLY : Folder.READ_WRITE);
+            watchConnection();
+        }
     }
 
     @Override
@@ -347,6 +368,48 @@ public final class ImapFolder implements MailFolder {
             Message[] changed = folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq);
             ensureOpen();
             return summarize(List.of(changed), spec);
+        });
+    }
+
+    /**
+     * With QRESYNC: UNSELECT, then {@code SELECT path (QRESYNC (uidValidity modSeq))} (Angus sends ENABLE QRESYNC
+     * first), whose untagged answers carry both the changed messages and {@code VANISHED (EARLIER)}; then one FETCH
+     * for the rest of the spec. With CONDSTORE only: {@link #changedSince}.
+     */
+    @Override
+    public FolderChanges changesSince(long knownUidValidity, long modSeq, FetchSpec spec) {
+        if (knownUidValidity != uidValidity) {
+            throw new IllegalArgumentException("UIDVALIDITY of " + path + " is " + uidValidity + ", not "
+                    + knownUidValidity);
+        }
+        if (!session.serverHas("QRESYNC") || !(folder instanceof VanishedSafeFolder)) {
+            // without the VANISHED fix (Angus loaded the folder class from elsewhere), never enable QRESYNC
+            return new FolderChanges(changedSince(modSeq, spec), List.of(), false);
+        }
+        return call("resynchronising since MODSEQ " + modSeq, null, () -> {
+            folder.close(false);
+            List<jakarta.mail.event.MailEvent> events = folder.open(
+                    mode == AccessMode.READ_ONLY ? Folder.READ_ONLY : Folder.READ_WRITE,
+                    new org.eclipse.angus.mail.imap.ResyncData(knownUidValidity, modSeq));
+            watchConnection();
+            if (folder.getUIDValidity() != knownUidValidity) {
+                throw new MailAccessException("UIDVALIDITY of " + path + " changed during the resync");
+            }
+            Set<Message> changed = new LinkedHashSet<>();
+            Set<Long> vanished = new java.util.TreeSet<>();
+            for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
+                if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
+                    for (long uid : v.getUIDs()) {
+                        vanished.add(uid);
+                    }
+                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
+                    changed.add(c.getMessage());
+                }
+            }
+            ensureOpen();
+            List<MessageSummary> summaries = summarize(List.copyOf(changed), spec);
+            return new FolderChanges(summaries,
+                    vanished.stream().map(uid -> MessageRef.imap(uidValidity, uid)).toList(), true);
         });
     }
 

@@ -12,6 +12,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -48,7 +49,12 @@ public final class ImapProvider implements MailboxProvider {
             store.connect(config.host(), config.port(), config.user(), secret);
             IMAPStore connected = store;
             CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name));
-            return new ImapSession(config, session, connected, sockets, caps);
+            ImapSession opened = new ImapSession(config, session, connected, sockets, caps);
+            // read now, while no folder holds the connection (see ImapSession.serverHas)
+            for (String extension : List.of("CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS")) {
+                opened.serverHas(extension);
+            }
+            return opened;
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(store);
             sockets.closeAll();
@@ -84,9 +90,12 @@ public final class ImapProvider implements MailboxProvider {
         p.put("fetchsize", Integer.toString(CHUNK_SIZE));
         // A search the server cannot answer fails instead of silently downloading every message.
         p.put("throwsearchexception", "true");
-        // One pooled connection: the first open folder reuses the store's connection (no second LOGIN).
-        p.put("connectionpoolsize", "1");
+        // The first open folder reuses the store's connection (no second LOGIN). Room for two in the pool, so a
+        // folder reselected for QRESYNC gives its connection back (UNSELECT) instead of logging it out.
+        p.put("connectionpoolsize", "2");
         p.put("separatestoreconnection", "false");
+        // Angus mishandles VANISHED responses once QRESYNC is on; this folder class restates them (see its comment).
+        p.put("folder.class", VanishedSafeFolder.class.getName());
         return p;
     }
 }

@@ -76,13 +76,22 @@ public final class ImapSession implements MailboxSession {
         return store;
     }
 
+    /**
+     * Whether the server announced an extension. Remembered per session: asking Angus's store while a folder holds
+     * the pooled connection would open and log in a second connection just to read CAPABILITY.
+     */
     boolean serverHas(String extension) {
-        try {
-            return store.hasCapability(extension);
-        } catch (MessagingException e) {
-            throw Errors.translate(e, "reading capabilities" + on());
-        }
+        return announced.computeIfAbsent(extension.toUpperCase(java.util.Locale.ROOT), x -> {
+            try {
+                return store.hasCapability(x);
+            } catch (MessagingException e) {
+                throw Errors.translate(e, "reading capabilities" + on());
+            }
+        });
     }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> announced =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public List<FolderInfo> folders() {

@@ -60,6 +60,25 @@ class DovecotImapReplicaTest extends ReplicaContract {
             assertThat(again.unchanged()).isEqualTo(1);
             assertThat(again.up() + again.down()).isZero();
             assertThat(commands).as(proxy.describeCommands()).isLessThanOrEqualTo(6);
+
+            // A second client expunges two messages and flags one: QRESYNC names exactly those, so the resync
+            // stays a constant number of commands (no UID SEARCH of all 10,000 UIDs).
+            try (Mailbox other = connect(); dev.mailaccess.MailFolder f = other.folder("INBOX",
+                    dev.mailaccess.AccessMode.READ_WRITE)) {
+                List<dev.mailaccess.MessageRef> refs = f.refs();
+                f.expunge(List.of(refs.get(10), refs.get(5000)));
+                f.addFlags(List.of(refs.get(20)), dev.mailaccess.Flags.of(dev.mailaccess.Flag.FLAGGED));
+            }
+            proxy.resetCounts();
+            SyncReport changed = r.sync(mb);
+            System.out.printf("changed 10k resync: %d command(s) %s%n", proxy.commandCount(), proxy.commands());
+            assertThat(changed.removedLocally()).isEqualTo(2);
+            assertThat(changed.flagsPulled()).isEqualTo(1);
+            assertThat(proxy.commands()).as(proxy.describeCommands())
+                    .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).contains("SEARCH"))
+                    .anyMatch(c -> c.toUpperCase(java.util.Locale.ROOT).contains("QRESYNC"));
+            assertThat(proxy.commandCount()).as(proxy.describeCommands()).isLessThanOrEqualTo(10);
+            assertThat(r.messages("INBOX")).hasSize(9_998);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.mailaccess.CapabilityInfo;
 import dev.mailaccess.CapabilitySet;
 import dev.mailaccess.ConnectionException;
 import dev.mailaccess.FetchSpec;
+import dev.mailaccess.FolderChanges;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
 import dev.mailaccess.FolderInfo;
@@ -715,6 +716,65 @@ public abstract class MailboxContract {
                 List<MessageSummary> changed = inbox.changedSince(modSeq, FetchSpec.of(FetchSpec.Item.FLAGS));
                 assertThat(changed).extracting(MessageSummary::ref).containsExactly(refs.get(1));
                 assertThat(changed.get(0).flags().contains(Flag.FLAGGED)).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void reportsExpungesFlagChangesAndArrivalsSinceAKnownState() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        try (Mailbox mb = connect(); MailFolder inbox = mb.folder("INBOX", AccessMode.READ_WRITE)) {
+            List<MessageRef> refs = inbox.refs();
+            requires(Capability.QUICK_RESYNC, mb, () -> {
+                FolderStatus known = inbox.status();
+                FetchSpec spec = FetchSpec.of(FetchSpec.Item.FLAGS, FetchSpec.Item.SIZE);
+                FolderChanges none = inbox.changesSince(known.uidValidity(), known.highestModSeq(), spec);
+                assertThat(none.changed()).isEmpty();
+                assertThat(none.vanished()).isEmpty();
+                inbox.expunge(List.of(refs.get(0)));
+                inbox.addFlags(List.of(refs.get(1)), Flags.of(Flag.FLAGGED));
+                deliver(TestMessages.numbered(4));
+                FolderChanges changes = inbox.changesSince(known.uidValidity(), known.highestModSeq(), spec);
+                List<MessageRef> now = inbox.refs();
+                assertThat(now).hasSize(3).doesNotContain(refs.get(0));
+                MessageRef arrived = now.get(2);
+                assertThat(changes.changed()).extracting(MessageSummary::ref)
+                        .containsExactlyInAnyOrder(refs.get(1), arrived);
+                assertThat(changes.changed()).allSatisfy(m -> assertThat(m.size()).isPositive());
+                boolean qresync = mb.capabilities().info(Capability.QUICK_RESYNC).reason().contains("QRESYNC");
+                assertThat(changes.vanishedKnown()).isEqualTo(qresync);
+                if (qresync) {
+                    assertThat(changes.vanished()).containsExactly(refs.get(0));
+                } else {
+                    assertThat(changes.vanished()).isEmpty();
+                }
+                assertThatThrownBy(() -> inbox.changesSince(known.uidValidity() + 1, known.highestModSeq(), spec))
+                        .isInstanceOf(IllegalArgumentException.class);
+                // After a QRESYNC resync the server reports expunges as VANISHED uid-sets: ours and another
+                // client's, several at once, must leave the folder usable and exact.
+                for (int i = 5; i <= 8; i++) {
+                    deliver(TestMessages.numbered(i));
+                }
+                List<MessageRef> all = inbox.refs();
+                assertThat(all).hasSize(7);
+                inbox.expunge(all.subList(0, 2));
+                try (Mailbox other = connect(); MailFolder theirs = other.folder("INBOX", AccessMode.READ_WRITE)) {
+                    theirs.expunge(all.subList(2, 5));
+                }
+                assertThat(inbox.refs()).containsExactlyElementsOf(all.subList(5, 7));
+                assertThat(inbox.summaries(spec)).extracting(MessageSummary::ref)
+                        .containsExactlyElementsOf(all.subList(5, 7));
+                // a message this session has not numbered yet vanishes together with one it knows
+                deliver(TestMessages.numbered(9));
+                inbox.status(); // the server may announce the arrival here, before this session fetched its UID
+                try (Mailbox other = connect(); MailFolder theirs = other.folder("INBOX", AccessMode.READ_WRITE)) {
+                    List<MessageRef> theirRefs = theirs.refs();
+                    theirs.expunge(List.of(theirRefs.get(0), theirRefs.get(2)));
+                }
+                assertThat(inbox.refs()).containsExactly(all.get(6));
+                assertThat(inbox.summaries(spec)).extracting(MessageSummary::ref).containsExactly(all.get(6));
             });
         }
     }

@@ -1,0 +1,81 @@
+package dev.mailaccess.imap;
+
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.UIDSet;
+
+import java.io.IOException;
+
+/**
+ * The Angus folder with one fix, installed through {@code mail.imap.folder.class}: once QRESYNC is enabled the
+ * server reports expunges as {@code VANISHED uid-set} instead of {@code n EXPUNGE}, and Angus 2.0.5 mishandles
+ * those: a set of two or more UIDs fails with a NullPointerException ({@code createMessagesForUIDs} advances its
+ * index twice per UID), and it passes message numbers where its cache expects sequence numbers, so after an earlier
+ * expunge it marks the wrong message expunged. Each vanished UID is restated as the {@code EXPUNGE} of its current
+ * sequence number, which Angus handles correctly. A UID the folder never learnt cannot be placed; the folder is then
+ * marked {@linkplain #takeStale() stale} so the adapter reopens it before trusting sequence numbers again.
+ * Not part of the API: public only because Angus creates it by reflection.
+ */
+public final class VanishedSafeFolder extends IMAPFolder {
+    private volatile boolean stale;
+
+    /** Called by Angus's IMAPStore. */
+    public VanishedSafeFolder(String fullName, char separator, IMAPStore store, Boolean isNamespace) {
+        super(fullName, separator, store, isNamespace);
+    }
+
+    /** Called by Angus's IMAPStore. */
+    public VanishedSafeFolder(ListInfo li, IMAPStore store) {
+        super(li, store);
+    }
+
+    /** Whether a vanished message could not be placed since the last call; clears the mark. */
+    boolean takeStale() {
+        boolean was = stale;
+        stale = false;
+        return was;
+    }
+
+    @Override
+    public void handleResponse(Response r) {
+        if (r instanceof IMAPResponse ir && ir.keyEquals("VANISHED")) {
+            long[] uids = unsolicitedVanished(ir.toString());
+            if (uids != null) {
+                for (long uid : uids) {
+                    IMAPMessage m = uidTable == null ? null : uidTable.get(uid);
+                    int seqnum = m == null || m.isExpunged() || messageCache == null ? -1
+                            : messageCache.seqnumOf(m.getMessageNumber());
+                    if (seqnum > 0) {
+                        super.handleResponse(restate("* " + seqnum + " EXPUNGE", ir));
+                    } else if (m == null) {
+                        stale = true;
+                    }
+                }
+                return;
+            }
+        }
+        super.handleResponse(r);
+    }
+
+    private static IMAPResponse restate(String line, IMAPResponse original) {
+        try {
+            return new IMAPResponse(line);
+        } catch (IOException | ProtocolException e) {
+            throw new IllegalStateException("cannot restate " + original, e); // our own well-formed text
+        }
+    }
+
+    /** The UIDs of {@code * VANISHED uid-set}; null for {@code VANISHED (EARLIER)}, which Angus handles itself. */
+    static long[] unsolicitedVanished(String line) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length != 3 || !words[1].equalsIgnoreCase("VANISHED") || words[2].startsWith("(")) {
+            return null;
+        }
+        return UIDSet.toArray(UIDSet.parseUIDSets(words[2]));
+    }
+}
