@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,9 @@ import java.util.UUID;
  *       server copy is expunged at the next sync.</li>
  * </ul>
  *
- * <p><b>Threads and processes:</b> methods are synchronised; one process at a time may open a replica directory.
+ * <p><b>Threads and processes:</b> methods are synchronised. One {@code Replica} at a time may have a directory
+ * open, in this process or any other: {@link #open} takes an operating-system lock on {@code <dir>/lock} and throws
+ * {@link ReplicaInUseException} if it is held; {@link #close} releases it, and so does the end of the process.
  */
 public final class Replica implements AutoCloseable {
     private static final FetchSpec SCAN = FetchSpec.of(FetchSpec.Item.FLAGS, FetchSpec.Item.SIZE);
@@ -124,6 +127,8 @@ public final class Replica implements AutoCloseable {
     private final Path root;
     private final boolean fsync;
     private final Path journalFile;
+    /** Holds the operating-system lock on {@code <root>/lock} while open. */
+    private FileChannel lockChannel;
     private final Map<String, FolderState> folders = new LinkedHashMap<>();
     private String protocol = "";
     private long maxMessageSize;
@@ -156,8 +161,54 @@ public final class Replica implements AutoCloseable {
     /** Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests only). */
     public static Replica open(Path directory, boolean fsync) {
         Replica r = new Replica(directory.toAbsolutePath().normalize(), fsync);
-        r.load();
+        r.lock();
+        try {
+            r.load();
+        } catch (RuntimeException e) {
+            r.unlock();
+            throw e;
+        }
         return r;
+    }
+
+    /** @throws ReplicaInUseException if another Replica, in this process or another, has the directory open */
+    private void lock() {
+        try {
+            Files.createDirectories(root);
+            lockChannel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new Maildir.StoreException("cannot open the replica " + root + ": " + e.getMessage(), e);
+        }
+        FileLock held;
+        try {
+            held = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // this process already holds it
+        } catch (IOException e) {
+            unlock();
+            throw new Maildir.StoreException("cannot lock the replica " + root + ": " + e.getMessage(), e);
+        }
+        if (held == null) {
+            unlock();
+            throw new ReplicaInUseException(root);
+        }
+    }
+
+    private void unlock() {
+        try {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock
+            }
+        } catch (IOException ignored) {
+            // the lock ends with the channel in any case
+        }
+        lockChannel = null;
+    }
+
+    private void checkOpen() {
+        if (lockChannel == null) {
+            throw new IllegalStateException("the replica " + root + " is closed");
+        }
     }
 
     /** The replica directory. */
@@ -528,6 +579,7 @@ public final class Replica implements AutoCloseable {
 
     /** Appends an entry to the journal (fsynced), then applies it. */
     private void log(String op, String... args) {
+        checkOpen();
         long seq = nextSeq++;
         String line = encodeLine(op, seq, args);
         try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -700,7 +752,14 @@ public final class Replica implements AutoCloseable {
     /** Commits the state and empties the journal. */
     @Override
     public synchronized void close() {
-        checkpoint();
+        if (lockChannel == null) {
+            return;
+        }
+        try {
+            checkpoint();
+        } finally {
+            unlock();
+        }
     }
 
     // ---------------------------------------------------------------- loading
@@ -732,7 +791,8 @@ public final class Replica implements AutoCloseable {
             }
         }
         for (String[] p : folderLines) {
-            FolderState fs = newState(ReplicaStore.dec(p[1]), p[2].equals("local"));
+            FolderState fs = newState(ReplicaStore.dec(p[1]), !p[2].equals("sync"));
+            fs.detached = p[2].equals("detached");
             ReplicaStore.load(fs);
             indexFiles(fs);
             folders.put(fs.name, fs);
@@ -762,6 +822,9 @@ public final class Replica implements AutoCloseable {
         Objects.requireNonNull(name, "folder");
         FolderState existing = folders.get(name);
         if (existing != null) {
+            if (existing.detached && !local) {
+                return; // gone from the server earlier and kept here; sync() says so each time
+            }
             if (existing.local != local) {
                 throw new IllegalArgumentException("folder " + name + " already exists as a "
                         + (existing.local ? "local-only" : "synchronised") + " folder");
@@ -786,7 +849,7 @@ public final class Replica implements AutoCloseable {
         sb.append("maxsize ").append(maxMessageSize).append('\n');
         sb.append("popdelete ").append(deleteOnPop3Server ? 1 : 0).append('\n');
         for (FolderState fs : folders.values()) {
-            sb.append("folder ").append(ReplicaStore.enc(fs.name)).append(' ').append(fs.local ? "local" : "sync")
+            sb.append("folder ").append(ReplicaStore.enc(fs.name)).append(' ').append(fs.detached ? "detached" : fs.local ? "local" : "sync")
                     .append('\n');
         }
         Maildir.writeAtomically(root.resolve("replica.meta"), sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
@@ -907,6 +970,7 @@ public final class Replica implements AutoCloseable {
      * @throws Maildir.StoreException if the replica cannot be written
      */
     public synchronized SyncReport sync(Mailbox mailbox) {
+        checkOpen();
         long start = System.nanoTime();
         Counts c = new Counts();
         String proto = mailbox.capabilities().protocol().startsWith("pop3") ? "pop3" : "imap";
@@ -918,6 +982,9 @@ public final class Replica implements AutoCloseable {
         Map<String, Set<Long>> gone = new HashMap<>();
         for (FolderState fs : folders.values()) {
             scan(fs);
+            if (fs.detached) {
+                c.notes.add(fs.name + ": no longer on the server; kept on this machine as a local-only folder");
+            }
             if (fs.local) {
                 continue;
             }
@@ -928,7 +995,14 @@ public final class Replica implements AutoCloseable {
                 }
                 syncPop3(mailbox, fs, c);
             } else {
-                syncImap(mailbox, fs, c, gone);
+                try {
+                    syncImap(mailbox, fs, c, gone);
+                } catch (FolderNotFoundException e) {
+                    if (fs.uidValidity == 0) {
+                        throw e;
+                    }
+                    detach(fs, c);
+                }
             }
             ReplicaStore.save(fs, fsync);
         }
@@ -946,6 +1020,51 @@ public final class Replica implements AutoCloseable {
         return new SyncReport(c.flagsPushed, c.expunged, c.appended, c.moved, c.downloaded, c.headersOnly,
                 c.flagsPulled, c.removed, c.repaired, c.fullScans, c.unchanged, c.notes,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * A synchronised folder that vanished from the server (deleted, or renamed: IMAP cannot tell) becomes a
+     * local-only folder: its downloaded messages and their flags stay on this machine, nothing is recreated or
+     * uploaded there, and nothing is lost. Messages moved out of it offline stay where they were moved to and are
+     * uploaded there. Messages whose body was never downloaded cannot be kept.
+     */
+    private void detach(FolderState fs, Counts c) {
+        int kept = 0;
+        for (Rec r : List.copyOf(fs.recs.values())) {
+            if (r.status == Status.MOVED && r.link != null) {
+                String[] link = r.link.split("\n", 2);
+                FolderState dst = folders.get(link[0]);
+                Rec d = dst == null ? null : dst.recs.get(link[1]);
+                if (d != null) {
+                    d.link = null; // now an ordinary new message of the target folder
+                    dst.dirty = true;
+                    ReplicaStore.save(dst, fsync);
+                }
+                fs.recs.remove(r.key);
+            } else if (r.status != Status.LIVE) {
+                fs.recs.remove(r.key);
+            } else if (!r.downloaded) {
+                removeFile(fs, r);
+                fs.recs.remove(r.key);
+                c.removed++;
+            } else {
+                r.uid = 0;
+                r.pushed = false;
+                r.repair = false;
+                r.base = r.flags;
+                kept++;
+            }
+        }
+        fs.local = true;
+        fs.detached = true;
+        fs.uidValidity = 0;
+        fs.modSeq = 0;
+        fs.uidNext = 0;
+        fs.highestUid = 0;
+        fs.dirty = true;
+        saveMeta();
+        c.notes.add(fs.name + ": gone from the server (deleted or renamed there); its " + kept
+                + " downloaded message(s) are kept on this machine as a local-only folder");
     }
 
     private static final class Counts {

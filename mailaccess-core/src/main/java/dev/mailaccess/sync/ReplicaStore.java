@@ -72,6 +72,8 @@ final class ReplicaStore {
         String name;
         String safe;
         boolean local;
+        /** Was synchronised, then vanished from the server: kept as local-only. */
+        boolean detached;
         Maildir maildir;
         Path stateFile;
         long uidValidity;

@@ -40,8 +40,17 @@ class ReplicaTest {
         assertThat(r.message("Drafts", a).subject()).isEqualTo("one");
         String moved = r.move("Drafts", a, "Keep");
         assertThat(r.expungeDeleted("Drafts")).isEqualTo(1);
-        // no close(): the journal alone must bring this back
-        Replica again = Replica.open(dir, true);
+        // a crash: the directory as it is now (no checkpoint) is what the next process finds; the journal alone
+        // must bring this back
+        Path crashed = tmp.resolve("crashed");
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                Files.copy(p, crashed.resolve(dir.relativize(p).toString()));
+            }
+        }
+        r.close();
+        assertThat(crashed.resolve("journal")).isNotEmptyFile();
+        Replica again = Replica.open(crashed, true);
         assertThat(again.messages("Drafts")).isEmpty();
         assertThat(again.messages("Keep")).extracting(ReplicaMessage::id).containsExactly(moved);
         assertThat(again.message("Keep", moved).flags().keywords()).containsExactly("$Work");
@@ -81,6 +90,46 @@ class ReplicaTest {
         assertThat(again.message("F", a).flags()).isEqualTo(Flags.of(Flag.FLAGGED, Flag.SEEN));
         assertThat(ms.stream().filter(m -> m.subject().equals("dropped")).findFirst().orElseThrow().messageId())
                 .isEqualTo("<x@y>");
+    }
+
+    @Test
+    void oneReplicaAtATimeMayHaveADirectoryOpen() {
+        Path dir = tmp.resolve("r");
+        Replica r = Replica.open(dir, false);
+        assertThatThrownBy(() -> Replica.open(dir, false)).isInstanceOf(ReplicaInUseException.class)
+                .hasMessageContaining(dir.toString());
+        r.close();
+        assertThatThrownBy(() -> r.createLocalFolder("F").append("F", msg("late"), Flags.NONE))
+                .isInstanceOf(IllegalStateException.class);
+        Replica.open(dir, false).close();
+    }
+
+    @Test
+    void anotherProcessCannotOpenAReplicaThisOneHolds() throws Exception {
+        Path dir = tmp.resolve("r");
+        try (Replica r = Replica.open(dir, false)) {
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), OpenReplica.class.getName(), dir.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor()).as(out).isEqualTo(3);
+        }
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OpenReplica.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as(out).isZero();
+    }
+
+    /** Child process of {@link #anotherProcessCannotOpenAReplicaThisOneHolds}: exit 3 when the replica is in use. */
+    static final class OpenReplica {
+        public static void main(String[] args) {
+            try (Replica r = Replica.open(Path.of(args[0]), false)) {
+                System.exit(0);
+            } catch (ReplicaInUseException e) {
+                System.exit(3);
+            }
+        }
     }
 
     @Test

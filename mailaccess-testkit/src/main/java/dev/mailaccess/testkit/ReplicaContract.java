@@ -51,6 +51,42 @@ public abstract class ReplicaContract {
 
     protected abstract MailServerFixture fixture();
 
+    /**
+     * What a crash of the process leaves: the replica directory exactly as it is now (the journal holds the latest
+     * changes, the state files may be older). The directory is copied, the replica closed (releasing its lock, as
+     * the end of a process does), the copy put back, and the replica opened again from it.
+     */
+    public static Replica reopenAfterCrash(Replica r) {
+        Path dir = r.root();
+        Path copy = dir.resolveSibling(dir.getFileName() + ".crash");
+        try {
+            copyTree(dir, copy);
+            r.close();
+            deleteTree(dir);
+            java.nio.file.Files.move(copy, dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Replica.open(dir, false);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+            for (Path p : all.toList()) {
+                java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** {@code imap} or {@code pop3}. */
     protected abstract String protocol();
 
@@ -363,7 +399,7 @@ public abstract class ReplicaContract {
                     // the cut
                 }
             }
-            Replica reopened = Replica.open(dir, false);
+            Replica reopened = reopenAfterCrash(r);
             sync(reopened);
             sync(reopened);
             assertConverged(reopened, "INBOX", "Archive");
@@ -636,10 +672,12 @@ public abstract class ReplicaContract {
                 trace.append("cut ").append(cut);
             } else {
                 boolean crash = rnd.nextBoolean();
-                if (!crash) {
+                if (crash) {
+                    r = reopenAfterCrash(r); // only the journal has the latest changes
+                } else {
                     r.close();
+                    r = Replica.open(dir, false);
                 }
-                r = Replica.open(dir, false); // a restart; after a crash only the journal has the latest changes
                 trace.append(crash ? "crash+reopen" : "reopen");
             }
             trace.append('\n');

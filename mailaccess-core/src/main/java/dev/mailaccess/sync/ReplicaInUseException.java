@@ -1,0 +1,26 @@
+package dev.mailaccess.sync;
+
+import dev.mailaccess.MailAccessException;
+
+import java.nio.file.Path;
+
+/**
+ * The replica directory is already open, in this process or another one. A replica has one writer at a time: two
+ * would interleave their journals and overwrite each other's state. Close the other {@link Replica} (or wait for the
+ * other process) and open it again. The lock is an operating-system file lock, so it ends with the process that
+ * held it, even after a crash.
+ */
+public final class ReplicaInUseException extends MailAccessException {
+    private final Path directory;
+
+    public ReplicaInUseException(Path directory) {
+        super("the replica " + directory + " is open elsewhere (another Replica in this process, or another "
+                + "process); one writer at a time");
+        this.directory = directory;
+    }
+
+    /** The replica directory. */
+    public Path directory() {
+        return directory;
+    }
+}
