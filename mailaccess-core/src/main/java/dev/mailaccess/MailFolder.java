@@ -163,6 +163,26 @@ public interface MailFolder extends AutoCloseable {
         }
     }
 
+    /**
+     * The header blocks (raw bytes, ending with the empty line) of several messages, in as few round trips as the
+     * protocol allows: IMAP sends one {@code UID FETCH ... BODY.PEEK[HEADER]} for all of them; the default (POP3)
+     * reads each with {@link #openHeaders}. Messages that are gone are left out. Does not set \Seen. Needs
+     * {@link Capability#HEADERS}.
+     */
+    default Map<MessageRef, byte[]> headerBlocks(Collection<MessageRef> refs) {
+        Map<MessageRef, byte[]> out = new java.util.LinkedHashMap<>();
+        for (MessageRef ref : refs) {
+            try (InputStream in = openHeaders(ref)) {
+                out.put(ref, in.readAllBytes());
+            } catch (MessageGoneException gone) {
+                // left out, as documented
+            } catch (java.io.IOException e) {
+                throw new MailAccessException("cannot read the headers of " + ref + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     /** Messages matching the query, sorted by the server. Needs {@link Capability#SORT}. */
     List<MessageRef> sort(List<SortKey> keys, SearchQuery query);
 

@@ -269,6 +269,13 @@ final class CheckedFolder implements MailFolder {
     }
 
     @Override
+    public Map<MessageRef, byte[]> headerBlocks(Collection<MessageRef> refs) {
+        mailbox.require(Capability.STABLE_IDS);
+        mailbox.require(Capability.HEADERS);
+        return mailbox.call(() -> folder.headerBlocks(refs));
+    }
+
+    @Override
     public FolderChanges changesSince(long uidValidity, long modSeq, FetchSpec spec) {
         mailbox.require(Capability.QUICK_RESYNC);
         if (modSeq < 0) {

@@ -231,9 +231,10 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Download policy: messages larger than this many bytes are recorded with their server data only (size, flags,
-     * Message-ID, and subject, sender and date from the envelope) and their body is fetched on demand and kept
-     * ({@link #fetchBody}); 0 (the default) downloads everything whole; 1 keeps envelopes only ("headers only").
+     * Download policy: messages larger than this many bytes are recorded with their server data and their whole
+     * header block (kept beside the Maildir, under {@code headers/}), so they list, read and search on headers like
+     * downloaded ones; their body is fetched on demand and kept ({@link #fetchBody}). 0 (the default) downloads
+     * everything whole; 1 keeps headers only.
      */
     public synchronized Replica maxMessageSize(long bytes) {
         if (bytes < 0) {
@@ -327,8 +328,10 @@ public final class Replica implements AutoCloseable {
 
     private ReplicaMessage toMessage(FolderState fs, Rec r) {
         Path file = fs.files.get(r.key);
-        Map<String, String> h = file != null ? ReplicaStore.headers(file) : Map.of();
-        if (file == null && r.envelope != null) {
+        Path head = file == null ? headFile(fs, r) : null;
+        Map<String, String> h = file != null ? ReplicaStore.headers(file)
+                : Files.exists(head) ? ReplicaStore.headers(head) : Map.of();
+        if (file == null && h.isEmpty() && r.envelope != null) {
             String[] e = r.envelope.split("\t", -1);
             h = Map.of("subject", e[0], "from", e.length > 1 ? e[1] : "", "date", e.length > 2 ? e[2] : "");
         }
@@ -380,6 +383,7 @@ public final class Replica implements AutoCloseable {
             r.downloaded = true;
             r.envelope = null;
             ReplicaStore.placeFile(fs, r, p, fsync);
+            Files.deleteIfExists(headFile(fs, r));
             fs.dirty = true;
             commitStates();
         } catch (IOException e) {
@@ -389,9 +393,9 @@ public final class Replica implements AutoCloseable {
 
     /**
      * Searches a folder offline, with IMAP's semantics ({@link SearchableMessage}) on the local files and local
-     * flags. Messages kept without their body (size limit) are matched on their envelope (subject, sender, date,
-     * Message-ID) only; a query that needs their body throws {@link IllegalStateException} naming the message
-     * ({@link #fetchBody} it first).
+     * flags. Messages kept without their body (size limit) are matched on their kept header block (every header);
+     * a query that needs their body throws {@link IllegalStateException} naming the message ({@link #fetchBody} it
+     * first).
      *
      * @return local ids of the matching messages, in {@link #messages} order
      */
@@ -415,6 +419,8 @@ public final class Replica implements AutoCloseable {
                         sm = SearchableMessage.of(Files.readAllBytes(file), facts);
                         cacheForSearch(key, sm);
                     }
+                } else if (Files.exists(headFile(fs, r))) {
+                    sm = SearchableMessage.headersOnly(Files.readAllBytes(headFile(fs, r)), facts);
                 } else {
                     String head = "Subject: " + m.subject() + "\r\nFrom: " + m.from() + "\r\nDate: " + m.date()
                             + "\r\nMessage-ID: " + m.messageId() + "\r\n\r\n";
@@ -721,6 +727,11 @@ public final class Replica implements AutoCloseable {
     }
 
     private void removeFile(FolderState fs, Rec r) {
+        try {
+            Files.deleteIfExists(headFile(fs, r));
+        } catch (IOException e) {
+            throw new Maildir.StoreException("cannot delete the headers of " + r.key + ": " + e.getMessage(), e);
+        }
         Path file = fs.files.remove(r.key);
         if (file != null) {
             try {
@@ -1330,6 +1341,7 @@ public final class Replica implements AutoCloseable {
                         bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
                         bigEnvelopes.put(m.ref().toString(), envelopeText(m));
                     }
+                    keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid());
                 }
             }
             for (MessageSummary m : fresh.values()) {
@@ -1374,6 +1386,35 @@ public final class Replica implements AutoCloseable {
             }
             fs.dirty = true;
         }
+    }
+
+    /**
+     * Keeps the whole header block of messages recorded without their body, beside the Maildir (a Maildir holds
+     * whole messages only), so that they read and search like downloaded ones. Fetched in batches of 500 (IMAP: one
+     * FETCH each). A cache of server data: written without fsync; a missing block falls back to the envelope.
+     */
+    private void keepHeaderBlocks(FolderState fs, MailFolder f, List<MessageRef> refs,
+                                  java.util.function.Function<MessageRef, String> keyOf) {
+        Path dir = headDir(fs);
+        try {
+            Files.createDirectories(dir);
+            for (int i = 0; i < refs.size(); i += 500) {
+                for (Map.Entry<MessageRef, byte[]> e : f.headerBlocks(refs.subList(i, Math.min(refs.size(), i + 500)))
+                        .entrySet()) {
+                    Files.write(dir.resolve(keyOf.apply(e.getKey())), e.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new Maildir.StoreException("cannot keep headers in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path headDir(FolderState fs) {
+        return root.resolve("headers").resolve(fs.safe);
+    }
+
+    private Path headFile(FolderState fs, Rec r) {
+        return headDir(fs).resolve(r.key);
     }
 
     private static String envelopeText(MessageSummary m) {
@@ -1551,6 +1592,7 @@ public final class Replica implements AutoCloseable {
                             FetchSpec.Item.SIZE))) {
                         bigEnvelopes.put(m.ref().uidl(), m);
                     }
+                    keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32));
                 }
             }
             for (MessageSummary m : server.values()) {

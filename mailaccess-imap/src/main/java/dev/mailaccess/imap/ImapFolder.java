@@ -428,17 +428,43 @@ public final class ImapFolder implements MailFolder {
         checkRef(ref);
         return call("reading the headers of " + ref, ref, () -> {
             IMAPMessage m = lookupOne(ref);
-            StringBuilder block = new StringBuilder();
-            java.util.Enumeration<String> lines = m.getAllHeaderLines(); // BODY.PEEK[HEADER] unless cached
+            byte[] block = headerBlock(m); // BODY.PEEK[HEADER] unless cached
             ensureOpen();
-            while (lines.hasMoreElements()) {
-                block.append(lines.nextElement()).append("\r\n");
-            }
-            block.append("\r\n");
-            // lines hold the raw bytes as ISO-8859-1 chars (or UTF-8 text): write them back as read
-            return new java.io.ByteArrayInputStream(block.toString().getBytes(
-                    block.chars().anyMatch(c -> c > 255) ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+            return new java.io.ByteArrayInputStream(block);
         });
+    }
+
+    /** One {@code UID FETCH set (UID BODY.PEEK[HEADER])} for all of them. */
+    @Override
+    public Map<MessageRef, byte[]> headerBlocks(Collection<MessageRef> refs) {
+        refs.forEach(this::checkRef);
+        return call("reading headers of " + refs.size() + " messages", null, () -> {
+            List<IMAPMessage> msgs = lookup(refs);
+            FetchProfile fp = new FetchProfile();
+            fp.add(UIDFolder.FetchProfileItem.UID);
+            fp.add(IMAPFolder.FetchProfileItem.HEADERS);
+            folder.fetch(msgs.toArray(new Message[0]), fp);
+            ensureOpen();
+            Map<MessageRef, byte[]> out = new LinkedHashMap<>();
+            for (IMAPMessage m : msgs) {
+                if (!m.isExpunged()) {
+                    out.put(ref(m), headerBlock(m));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static byte[] headerBlock(IMAPMessage m) throws MessagingException {
+        StringBuilder block = new StringBuilder();
+        java.util.Enumeration<String> lines = m.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            block.append(lines.nextElement()).append("\r\n");
+        }
+        block.append("\r\n");
+        // lines hold the raw bytes as ISO-8859-1 chars (or UTF-8 text): write them back as read
+        return block.toString().getBytes(
+                block.chars().anyMatch(c -> c > 255) ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -544,6 +544,13 @@ public abstract class ReplicaContract {
         assertThat(large.subject()).isEqualTo("Replica large"); // from the server's envelope
         assertThat(large.messageId()).isNotEmpty();
         assertThatThrownBy(() -> r.openMessage("INBOX", large.id())).isInstanceOf(IllegalStateException.class);
+        // its whole header block is kept: headers outside the envelope are searchable offline; its body is not
+        assertThat(r.search("INBOX", dev.mailaccess.search.SearchQuery.to("rcpt@example.test")))
+                .contains(large.id());
+        assertThat(r.search("INBOX", dev.mailaccess.search.SearchQuery.header("MIME-Version", "1.0")))
+                .contains(large.id());
+        assertThatThrownBy(() -> r.search("INBOX", dev.mailaccess.search.SearchQuery.body("large")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(large.id());
         try (Mailbox mb = connect()) {
             r.fetchBody(mb, "INBOX", large.id());
         }
