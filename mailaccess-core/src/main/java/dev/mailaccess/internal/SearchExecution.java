@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,37 +58,90 @@ final class SearchExecution {
             spec = spec.with(FetchSpec.Item.STRUCTURE);
         }
         List<MessageSummary> summaries = folder.summaries(candidates, spec);
+        SearchPlan.LocalData start = structure ? SearchPlan.LocalData.STRUCTURE : SearchPlan.LocalData.FACTS;
         List<MessageRef> out = new ArrayList<>();
-        for (MessageSummary s : summaries) {
-            SearchableMessage.Facts facts = new SearchableMessage.Facts(s.ref(), s.flags(), s.internalDate(),
-                    s.size(), s.structure());
-            SearchableMessage m = SearchableMessage.headersOnly(NO_BYTES, facts);
-            SearchPlan.LocalData have = structure ? SearchPlan.LocalData.STRUCTURE : SearchPlan.LocalData.FACTS;
-            boolean matches = true;
-            try {
-                for (SearchQuery c : conjuncts) {
-                    SearchPlan.LocalData need = need(c, nativeServer, structure);
-                    if (need.compareTo(have) > 0) {
-                        if (need == SearchPlan.LocalData.HEADERS) {
-                            m = SearchableMessage.headersOnly(readAll(folder.openHeaders(s.ref())), facts);
-                        } else {
-                            m = SearchableMessage.of(readAll(folder.openMessage(s.ref())), facts);
-                        }
-                        have = need;
-                    }
-                    if (!m.matches(c)) {
-                        matches = false;
-                        break;
-                    }
-                }
-            } catch (MessageGoneException e) {
-                continue; // expunged meanwhile: not a result
+        for (int from = 0; from < summaries.size(); from += HEADER_BATCH) {
+            List<Candidate> batch = new ArrayList<>();
+            for (MessageSummary s : summaries.subList(from, Math.min(summaries.size(), from + HEADER_BATCH))) {
+                SearchableMessage.Facts facts = new SearchableMessage.Facts(s.ref(), s.flags(), s.internalDate(),
+                        s.size(), s.structure());
+                batch.add(new Candidate(s.ref(), facts, SearchableMessage.headersOnly(NO_BYTES, facts), start));
             }
-            if (matches) {
-                out.add(s.ref());
+            // Each candidate is decided as far as what is at hand allows; those that need their headers get them
+            // in one batched request, and only those that still need more are read whole, one by one.
+            batch.forEach(c -> c.advance(conjuncts, nativeServer, structure));
+            List<Candidate> wantHeaders = batch.stream()
+                    .filter(c -> c.undecided() && c.wants == SearchPlan.LocalData.HEADERS).toList();
+            if (!wantHeaders.isEmpty()) {
+                Map<MessageRef, byte[]> heads = folder.headerBlocks(wantHeaders.stream().map(c -> c.ref).toList());
+                for (Candidate c : wantHeaders) {
+                    byte[] head = heads.get(c.ref);
+                    if (head == null) {
+                        c.gone = true; // expunged meanwhile: not a result
+                        continue;
+                    }
+                    c.message = SearchableMessage.headersOnly(head, c.facts);
+                    c.have = SearchPlan.LocalData.HEADERS;
+                    c.advance(conjuncts, nativeServer, structure);
+                }
+            }
+            for (Candidate c : batch) {
+                if (c.undecided()) {
+                    try {
+                        c.message = SearchableMessage.of(readAll(folder.openMessage(c.ref)), c.facts);
+                    } catch (MessageGoneException e) {
+                        continue; // expunged meanwhile: not a result
+                    }
+                    c.have = SearchPlan.LocalData.BODY;
+                    c.advance(conjuncts, nativeServer, structure);
+                }
+                if (c.matches && !c.gone && c.next == conjuncts.size()) {
+                    out.add(c.ref);
+                }
             }
         }
         return List.copyOf(out);
+    }
+
+    private static final int HEADER_BATCH = 500;
+
+    /** A candidate of the local stage: the conjuncts it passed so far and what it has been given to decide on. */
+    private static final class Candidate {
+        final MessageRef ref;
+        final SearchableMessage.Facts facts;
+        SearchableMessage message;
+        SearchPlan.LocalData have;
+        SearchPlan.LocalData wants;
+        int next;
+        boolean matches = true;
+        boolean gone;
+
+        Candidate(MessageRef ref, SearchableMessage.Facts facts, SearchableMessage message,
+                  SearchPlan.LocalData have) {
+            this.ref = ref;
+            this.facts = facts;
+            this.message = message;
+            this.have = have;
+        }
+
+        boolean undecided() {
+            return matches && !gone && wants != null;
+        }
+
+        /** Evaluates conjuncts in order until one fails, or one needs more than {@link #have}. */
+        void advance(List<SearchQuery> conjuncts, boolean nativeServer, boolean structure) {
+            wants = null;
+            while (matches && next < conjuncts.size()) {
+                SearchQuery c = conjuncts.get(next);
+                SearchPlan.LocalData need = need(c, nativeServer, structure);
+                if (need.compareTo(have) > 0) {
+                    wants = need;
+                    return;
+                }
+                matches = message.matches(c);
+                next++;
+            }
+        }
     }
 
     /** What a conjunct needs; without a fetched structure, has:attachment needs the whole message. */

@@ -26,6 +26,7 @@ import dev.mailaccess.ReadOnlyFolderException;
 import dev.mailaccess.SortKey;
 import dev.mailaccess.Support;
 import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.search.SearchMode;
 import dev.mailaccess.search.SearchQuery;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -653,6 +654,37 @@ public abstract class MailboxContract {
                         .containsExactly(refs.get(0), refs.get(2));
                 assertThat(inbox.search(SearchQuery.all())).containsExactlyElementsOf(refs);
             });
+        }
+    }
+
+    @Test
+    void localHeaderSearchReadsHeadersInBatches() throws Exception {
+        int count = 60;
+        for (int i = 0; i < count; i++) {
+            deliver(TestMessages.numbered(i));
+        }
+        // a header the server is not asked about: evaluated here, on header blocks
+        SearchQuery q = SearchQuery.and(SearchQuery.header("From", "sender1"), SearchQuery.not(
+                SearchQuery.subject("Message 1 ")));
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> all = inbox.refs();
+            proxy.resetCounts();
+            List<MessageRef> found = inbox.search(q, SearchMode.LOCAL_ONLY);
+            int commands = proxy.commandCount();
+            System.out.printf("[%s %s] commands for a local header search of %d messages: %d%n", fixture().name(),
+                    protocol(), count, commands);
+            // sender1 and sender10..19 match From; Subject "Message 1" is a substring of "Message 1x" but not of
+            // "Message 1 " (trailing space), so all eleven remain
+            List<Integer> expected = new ArrayList<>(List.of(1));
+            for (int i = 10; i <= 19; i++) {
+                expected.add(i);
+            }
+            assertThat(found).containsExactlyElementsOf(expected.stream().map(all::get).toList());
+            if (isImap()) {
+                assertThat(commands).as(proxy.describeCommands()).isLessThanOrEqualTo(4);
+            } else {
+                assertThat(commands).isGreaterThanOrEqualTo(count); // POP3 reads headers one message at a time
+            }
         }
     }
 
