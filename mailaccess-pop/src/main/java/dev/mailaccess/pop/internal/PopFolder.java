@@ -16,12 +16,10 @@ import dev.mailaccess.ProtocolException;
 import dev.mailaccess.ReadOnlyFolderException;
 import dev.mailaccess.SortKey;
 import dev.mailaccess.angus.internal.MimeConversion;
-import dev.mailaccess.angus.internal.SearchTerms;
 import dev.mailaccess.search.SearchQuery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MailDateFormat;
-import jakarta.mail.search.SearchTerm;
 import org.eclipse.angus.mail.pop3.POP3Message;
 
 import java.io.IOException;
@@ -33,7 +31,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -335,146 +332,13 @@ public final class PopFolder implements MailFolder {
         throw session.unsupported(Capability.APPEND);
     }
 
+    /**
+     * Never reached: core evaluates every query on a POP3 folder itself ({@code SearchExecution} over headers and
+     * bodies read here), since POP3 has no search command. Refused rather than half-implemented twice.
+     */
     @Override
     public List<MessageRef> search(SearchQuery query) {
-        if (query.needsFlags()) {
-            throw session.unsupported(Capability.SERVER_FLAGS);
-        }
-        requireIds();
-        Maildrop md = maildrop();
-        boolean body = needsBody(query);
-        boolean headers = needsHeaders(query);
-        return session.io("searching (emulated)", () -> {
-            List<MessageRef> out = new ArrayList<>();
-            int count = md.count();
-            for (int n = 1; n <= count; n++) {
-                String id = md.uidl(n);
-                if (id == null) {
-                    continue;
-                }
-                POP3Message m = md.message(n);
-                // Load what the query needs first, so that I/O failures surface (SearchTerm.match swallows them).
-                if (headers || body) {
-                    m.getAllHeaders();
-                }
-                try {
-                    if (body) {
-                        try (InputStream in = m.getRawInputStream()) {
-                            // RETR, cached in the file cache for the match below
-                        }
-                    }
-                    if (matches(query, md, m, n)) {
-                        out.add(MessageRef.pop3(id));
-                    }
-                } finally {
-                    if (body) {
-                        m.invalidate(false);
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    private boolean matches(SearchQuery q, Maildrop md, POP3Message m, int n)
-            throws MessagingException, IOException {
-        if (q instanceof SearchQuery.All) {
-            return true;
-        }
-        if (q instanceof SearchQuery.And a) {
-            for (SearchQuery t : a.terms()) {
-                if (!matches(t, md, m, n)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (q instanceof SearchQuery.Or o) {
-            for (SearchQuery t : o.terms()) {
-                if (matches(t, md, m, n)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (q instanceof SearchQuery.Not not) {
-            return !matches(not.term(), md, m, n);
-        }
-        if (q instanceof SearchQuery.SizeIs s) {
-            // The size as LIST reports it (the whole message), as IMAP's RFC822.SIZE; Angus's getSize() would
-            // give the body size only, with one LIST per message.
-            long size = md.sizes()[n - 1];
-            return s.larger() ? size > s.bytes() : size >= 0 && size < s.bytes();
-        }
-        if (q instanceof SearchQuery.DateIs d && d.field() == SearchQuery.DateField.RECEIVED) {
-            Date received = receivedDate(m);
-            if (received == null) {
-                return false;
-            }
-            LocalDate day = received.toInstant().atZone(ZoneId.systemDefault()).toLocalDate();
-            return switch (d.op()) {
-                case BEFORE -> day.isBefore(d.date());
-                case ON -> day.isEqual(d.date());
-                case SINCE -> !day.isBefore(d.date());
-            };
-        }
-        if (q instanceof SearchQuery.FlagIs || q instanceof SearchQuery.KeywordIs) {
-            throw session.unsupported(Capability.SERVER_FLAGS);
-        }
-        SearchTerm term = SearchTerms.toTerm(q);
-        return term == null || term.match(m);
-    }
-
-    /**
-     * POP3 has no received (internal) date: use the date of the newest Received header, which the receiving
-     * server wrote on arrival, and fall back to the Date header.
-     */
-    private static Date receivedDate(POP3Message m) throws MessagingException {
-        String[] received = m.getHeader("Received");
-        if (received != null && received.length > 0) {
-            String value = received[0];
-            int semi = value.lastIndexOf(';');
-            if (semi >= 0) {
-                String text = jakarta.mail.internet.MimeUtility.unfold(value.substring(semi + 1)).strip();
-                Date d = new MailDateFormat().parse(text, new ParsePosition(0));
-                if (d != null) {
-                    return d;
-                }
-            }
-        }
-        try {
-            return m.getSentDate();
-        } catch (MessagingException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean needsBody(SearchQuery q) {
-        if (q instanceof SearchQuery.Contains c) {
-            return c.field() == SearchQuery.Field.BODY || c.field() == SearchQuery.Field.TEXT;
-        }
-        return children(q).stream().anyMatch(PopFolder::needsBody);
-    }
-
-    private static boolean needsHeaders(SearchQuery q) {
-        if (q instanceof SearchQuery.Contains || q instanceof SearchQuery.HeaderContains
-                || q instanceof SearchQuery.DateIs) {
-            return true;
-        }
-        return children(q).stream().anyMatch(PopFolder::needsHeaders);
-    }
-
-    private static List<SearchQuery> children(SearchQuery q) {
-        if (q instanceof SearchQuery.And a) {
-            return a.terms();
-        }
-        if (q instanceof SearchQuery.Or o) {
-            return o.terms();
-        }
-        if (q instanceof SearchQuery.Not n) {
-            return List.of(n.term());
-        }
-        return List.of();
+        throw session.unsupported(Capability.SERVER_SEARCH);
     }
 
     @Override
