@@ -164,6 +164,34 @@ public interface MailFolder extends AutoCloseable {
     }
 
     /**
+     * Downloads several whole messages to {@code sink}, one at a time in the order of {@code refs}, in as few round
+     * trips as the protocol allows: IMAP batches small messages into one {@code UID FETCH ... BODY.PEEK[]} per few
+     * megabytes and streams large ones in chunks, so memory stays bounded; POP3 retrieves each with RETR. Messages
+     * that are gone are skipped. Does not set \Seen. Needs {@link Capability#BODY}.
+     *
+     * @throws java.io.UncheckedIOException if the sink fails (its IOException is the cause)
+     * @throws ConnectionException          if the connection fails
+     */
+    default void downloadMessages(Collection<MessageRef> refs, MessageSink sink) {
+        for (MessageRef ref : refs) {
+            InputStream in;
+            try {
+                in = openMessage(ref);
+            } catch (MessageGoneException gone) {
+                continue;
+            }
+            try (in) {
+                sink.accept(ref, in);
+            } catch (java.io.IOException e) {
+                if (e.getCause() instanceof MailAccessException m) {
+                    throw m; // the download failed, not the sink
+                }
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
      * The header blocks (raw bytes, ending with the empty line) of several messages, in as few round trips as the
      * protocol allows: IMAP sends one {@code UID FETCH ... BODY.PEEK[HEADER]} for all of them; the default (POP3)
      * reads each with {@link #openHeaders}. Messages that are gone are left out. Does not set \Seen. Needs

@@ -8,6 +8,7 @@ import dev.mailaccess.Flags;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSink;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ReadOnlyFolderException;
 import dev.mailaccess.SortKey;
@@ -266,6 +267,14 @@ final class CheckedFolder implements MailFolder {
         }
         requireFetch(spec);
         return mailbox.call(() -> folder.changedSince(modSeq, spec));
+    }
+
+    @Override
+    public void downloadMessages(Collection<MessageRef> refs, MessageSink sink) {
+        mailbox.require(Capability.STABLE_IDS);
+        mailbox.require(Capability.BODY);
+        Objects.requireNonNull(sink, "sink");
+        mailbox.run(() -> folder.downloadMessages(refs, sink));
     }
 
     @Override

@@ -1330,7 +1330,6 @@ public final class Replica implements AutoCloseable {
                 }
                 setSynced(fs, r, merged);
             }
-            int sinceCommit = 0;
             Map<Long, String> bigIds = new HashMap<>();
             Map<String, String> bigEnvelopes = new HashMap<>();
             if (maxMessageSize > 0) {
@@ -1344,40 +1343,35 @@ public final class Replica implements AutoCloseable {
                     keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid());
                 }
             }
+            List<MessageRef> wanted = new ArrayList<>();
             for (MessageSummary m : fresh.values()) {
-                Rec r = new Rec();
-                r.uid = m.ref().uid();
-                r.key = "u" + uv + "_" + r.uid;
-                r.flags = m.flags() == null ? Flags.NONE : m.flags();
-                r.base = r.flags;
-                r.size = m.size();
                 if (maxMessageSize > 0 && m.size() > maxMessageSize) {
+                    Rec r = newRec(uv, m);
                     r.downloaded = false;
                     r.msgId = bigIds.getOrDefault(r.uid, "");
                     r.envelope = bigEnvelopes.get(m.ref().toString());
                     fs.recs.put(r.key, r);
+                    fs.highestUid = Math.max(fs.highestUid, r.uid);
                     c.headersOnly++;
                 } else {
-                    Path p;
-                    try (InputStream in = f.openMessage(m.ref())) {
-                        p = existingOrDeliver(fs, r.key, in);
-                    } catch (MessageGoneException e) {
-                        continue;
-                    } catch (IOException e) {
-                        throw new ConnectionException("download of " + m.ref() + " failed: " + e.getMessage(), true,
-                                e);
-                    }
-                    r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
-                    fs.recs.put(r.key, r);
-                    ReplicaStore.placeFile(fs, r, p, fsync);
-                    c.downloaded++;
-                }
-                fs.highestUid = Math.max(fs.highestUid, r.uid);
-                if (++sinceCommit >= 200) {
-                    sinceCommit = 0;
-                    ReplicaStore.save(fs, fsync);
+                    wanted.add(m.ref());
                 }
             }
+            int[] sinceCommit = {0};
+            // batched: a few round trips per thousand small messages (see MailFolder.downloadMessages)
+            f.downloadMessages(wanted, (ref, in) -> {
+                Rec r = newRec(uv, fresh.get(ref.uid()));
+                Path p = existingOrDeliver(fs, r.key, in);
+                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+                fs.recs.put(r.key, r);
+                ReplicaStore.placeFile(fs, r, p, fsync);
+                c.downloaded++;
+                fs.highestUid = Math.max(fs.highestUid, r.uid);
+                if (++sinceCommit[0] >= 200) {
+                    sinceCommit[0] = 0;
+                    ReplicaStore.save(fs, fsync);
+                }
+            });
             fs.uidValidity = uv;
             fs.uidNext = s.uidNext();
             fs.modSeq = Math.max(0, s.highestModSeq());
@@ -1415,6 +1409,16 @@ public final class Replica implements AutoCloseable {
 
     private Path headFile(FolderState fs, Rec r) {
         return headDir(fs).resolve(r.key);
+    }
+
+    private static Rec newRec(long uidValidity, MessageSummary m) {
+        Rec r = new Rec();
+        r.uid = m.ref().uid();
+        r.key = "u" + uidValidity + "_" + r.uid;
+        r.flags = m.flags() == null ? Flags.NONE : m.flags();
+        r.base = r.flags;
+        r.size = m.size();
+        return r;
     }
 
     private static String envelopeText(MessageSummary m) {

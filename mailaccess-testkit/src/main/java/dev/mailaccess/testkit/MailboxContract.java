@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -654,6 +655,54 @@ public abstract class MailboxContract {
                         .containsExactly(refs.get(0), refs.get(2));
                 assertThat(inbox.search(SearchQuery.all())).containsExactlyElementsOf(refs);
             });
+        }
+    }
+
+    @Test
+    void downloadsManyMessagesInFewRoundTripsWithBoundedMemory() throws Exception {
+        int count = 120;
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(i == 7 ? TestMessages.plain("a@example.test", "b@example.test", "Big one",
+                    "line of a big message\r\n".repeat(30_000)) : TestMessages.numbered(i));
+        }
+        sent.forEach(this::deliver);
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            assertThat(refs).hasSize(count);
+            List<MessageRef> asked = new ArrayList<>(refs);
+            java.util.Collections.reverse(asked);
+            Map<MessageRef, byte[]> got = new java.util.LinkedHashMap<>();
+            List<MessageRef> expected = new ArrayList<>(asked);
+            if (isImap()) {
+                // a message another client expunges meanwhile is skipped; the rest still arrive
+                try (Mailbox other = connect(); MailFolder theirs = other.folder("INBOX", AccessMode.READ_WRITE)) {
+                    theirs.expunge(List.of(refs.get(1)));
+                }
+                expected.remove(refs.get(1));
+            }
+            proxy.resetCounts();
+            inbox.downloadMessages(asked, (ref, in) -> got.put(ref, in.readAllBytes()));
+            int commands = proxy.commandCount();
+            System.out.printf("[%s %s] commands to download %d messages (one of 700 KB): %d%n", fixture().name(),
+                    protocol(), count, commands);
+            assertThat(got.keySet()).containsExactlyElementsOf(expected); // in the order asked
+            for (MessageRef ref : expected.subList(expected.size() - 10, expected.size())) {
+                try (InputStream in = inbox.openMessage(ref)) {
+                    assertThat(sha256(got.get(ref))).isEqualTo(sha256(in.readAllBytes()));
+                }
+            }
+            try (InputStream in = inbox.openMessage(refs.get(7))) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).contains("Big one");
+            }
+            if (isImap()) {
+                // sizes, one batch of the small ones, and the big one in 256 KB chunks
+                assertThat(commands).as(proxy.describeCommands()).isLessThanOrEqualTo(8);
+                assertThat(inbox.summaries(FetchSpec.of(FetchSpec.Item.FLAGS)))
+                        .allSatisfy(m -> assertThat(m.flags().contains(Flag.SEEN)).isFalse());
+            } else {
+                assertThat(commands).isGreaterThanOrEqualTo(count); // one RETR each
+            }
         }
     }
 
