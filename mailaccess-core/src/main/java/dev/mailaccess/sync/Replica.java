@@ -112,6 +112,9 @@ import java.util.UUID;
  *       dropped; one without local changes is removed (the server no longer has it).</li>
  *   <li>Moving a message into a local-only folder ({@link #createLocalFolder}) stores it there durably first; the
  *       server copy is expunged at the next sync.</li>
+ *   <li>A synchronised folder that disappears from the server (deleted, or renamed: IMAP cannot tell) becomes a
+ *       local-only folder keeping its downloaded messages and flags; it is neither recreated there nor emptied here,
+ *       and each sync notes it. Messages moved out of it offline stay in, and are uploaded to, their new folder.</li>
  * </ul>
  *
  * <p><b>Threads and processes:</b> methods are synchronised. One {@code Replica} at a time may have a directory
