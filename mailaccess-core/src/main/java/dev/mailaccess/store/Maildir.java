@@ -122,6 +122,65 @@ public final class Maildir {
         }
     }
 
+    /**
+     * Stores a message straight under {@code cur/} as {@code <key>.mailaccess,S=<size><info>}, for a caller that
+     * records many messages at once: the file itself is fsynced (when this Maildir fsyncs) but the directory is not;
+     * call {@link #syncDirectories()} before recording the messages as stored. One rename and no directory fsync per
+     * message instead of two and two.
+     *
+     * @param info the Maildir info suffix, e.g. {@code ":2,S"}
+     * @throws StoreException when the disk is full or not writable; nothing partial is left in cur/
+     */
+    public Path deliverUnsynced(String key, InputStream content, String info) {
+        checkKey(key);
+        Path tmp = root.resolve("tmp").resolve(key + SUFFIX + "." + ProcessHandle.current().pid());
+        try {
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, PRIVATE_NEW_FILE, PRIVATE)) {
+                OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
+                size = content.transferTo(out);
+                if (fsync) {
+                    ch.force(true);
+                }
+            }
+            Path target = root.resolve("cur").resolve(key + SUFFIX + ",S=" + size + info);
+            moveAtomically(tmp, target);
+            return target;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the tmp file is harmless; Maildir readers ignore tmp/
+            }
+            throw new StoreException("cannot store message in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes the renames into {@code new/} and {@code cur/} so far durable (when this Maildir fsyncs). */
+    public void syncDirectories() {
+        if (!fsync) {
+            return;
+        }
+        try {
+            fsyncDirectory(root.resolve("new"));
+            fsyncDirectory(root.resolve("cur"));
+        } catch (IOException e) {
+            throw new StoreException("cannot sync " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.Set<StandardOpenOption> PRIVATE_NEW_FILE = java.util.Set.of(
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    /** rw------- at creation: one system call less than setting it afterwards. */
+    private static final java.nio.file.attribute.FileAttribute<?>[] PRIVATE = privateAttribute();
+
+    private static java.nio.file.attribute.FileAttribute<?>[] privateAttribute() {
+        boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        return posix ? new java.nio.file.attribute.FileAttribute<?>[] {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+    }
+
     private static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
@@ -189,7 +248,8 @@ public final class Maildir {
         List<Path> out = new ArrayList<>();
         for (String sub : List.of("new", "cur")) {
             try (Stream<Path> files = Files.list(root.resolve(sub))) {
-                files.filter(Files::isRegularFile).sorted().forEach(out::add);
+                // by name: a stat per file would dominate a large folder's scan; Maildir readers skip dot files
+                files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(out::add);
             } catch (IOException e) {
                 throw new StoreException("cannot read " + root.resolve(sub) + ": " + e.getMessage(), e);
             }

@@ -138,6 +138,8 @@ public final class Replica implements AutoCloseable {
     private boolean deleteOnPop3Server = true;
     private long nextSeq = 1;
     private int journalEntries;
+    /** Whether the journal file is known to be empty, so a checkpoint need not rewrite it. */
+    private boolean journalEmptyOnDisk;
     /**
      * Parsed messages of recent offline searches, so that a series of searches does not read and parse every file
      * again: keyed by file, its size and mtime and the facts, so a renamed, changed or re-flagged file is a miss.
@@ -751,7 +753,10 @@ public final class Replica implements AutoCloseable {
     /** Commits every changed folder state, then empties the journal. */
     private void checkpoint() {
         commitStates();
-        Maildir.writeAtomically(journalFile, new byte[0], fsync);
+        if (journalEntries > 0 || !journalEmptyOnDisk) {
+            Maildir.writeAtomically(journalFile, new byte[0], fsync);
+            journalEmptyOnDisk = true;
+        }
         journalEntries = 0;
     }
 
@@ -808,7 +813,17 @@ public final class Replica implements AutoCloseable {
             FolderState fs = newState(ReplicaStore.dec(p[1]), !p[2].equals("sync"));
             fs.detached = p[2].equals("detached");
             ReplicaStore.load(fs);
-            indexFiles(fs);
+            if (unchangedSinceScan(fs)) {
+                // no file added, removed or renamed since the last scan: every file is where the state says
+                fs.files.clear();
+                for (Rec r : fs.recs.values()) {
+                    if (r.status == Status.LIVE && r.downloaded) {
+                        fs.files.put(r.key, ReplicaStore.expectedFile(fs, r));
+                    }
+                }
+            } else {
+                indexFiles(fs);
+            }
             folders.put(fs.name, fs);
         }
         replayJournal();
@@ -879,6 +894,7 @@ public final class Replica implements AutoCloseable {
         } catch (IOException e) {
             throw new Maildir.StoreException("cannot read " + journalFile + ": " + e.getMessage(), e);
         }
+        journalEmptyOnDisk = text.isEmpty();
         long maxApplied = folders.values().stream().mapToLong(f -> f.applied).max().orElse(0);
         nextSeq = maxApplied + 1;
         String[] lines = text.split("\n", -1);
@@ -898,6 +914,26 @@ public final class Replica implements AutoCloseable {
         }
     }
 
+    private static boolean unchangedSinceScan(FolderState fs) {
+        long[] now = dirMtimes(fs);
+        return fs.newMtime != -1 && now[0] == fs.newMtime && now[1] == fs.curMtime;
+    }
+
+    /** Modification times of new/ and cur/ in nanoseconds, -1 where unreadable. */
+    private static long[] dirMtimes(FolderState fs) {
+        long[] out = new long[2];
+        String[] subs = {"new", "cur"};
+        for (int i = 0; i < 2; i++) {
+            try {
+                out[i] = Files.getLastModifiedTime(fs.maildir.root().resolve(subs[i]))
+                        .to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                out[i] = -1;
+            }
+        }
+        return out;
+    }
+
     private static void indexFiles(FolderState fs) {
         fs.files.clear();
         for (Path p : fs.maildir.messages()) {
@@ -913,6 +949,21 @@ public final class Replica implements AutoCloseable {
      * renamed files, turns deleted files into expunges.
      */
     private void scan(FolderState fs) {
+        long[] before = dirMtimes(fs);
+        if (before[0] == fs.newMtime && before[1] == fs.curMtime && fs.newMtime != -1) {
+            return; // nothing added, removed or renamed since the last scan
+        }
+        // Trust these times next time only if they had settled before this listing: a change in the same clock
+        // tick as the listing would not move them.
+        long settledBefore = System.currentTimeMillis() * 1_000_000L - 2_000_000_000L;
+        boolean settled = before[0] >= 0 && before[0] < settledBefore && before[1] < settledBefore;
+        long newMtime = settled ? before[0] : -1;
+        long curMtime = settled ? before[1] : -1;
+        if (newMtime != fs.newMtime || curMtime != fs.curMtime) {
+            fs.newMtime = newMtime;
+            fs.curMtime = curMtime;
+            fs.dirty = true;
+        }
         Set<Path> seen = new HashSet<>();
         fs.files.clear();
         for (Path p : fs.maildir.messages()) {
@@ -1018,7 +1069,9 @@ public final class Replica implements AutoCloseable {
                     detach(fs, c);
                 }
             }
-            ReplicaStore.save(fs, fsync);
+            if (fs.dirty) {
+                ReplicaStore.save(fs, fsync);
+            }
         }
         if (proto.equals("imap")) {
             pushMoves(mailbox, c, gone);
@@ -1362,19 +1415,33 @@ public final class Replica implements AutoCloseable {
             }
             int[] sinceCommit = {0};
             // batched: a few round trips per thousand small messages (see MailFolder.downloadMessages)
+            // Each file is written straight into cur/ under its final name and fsynced; the directory is fsynced
+            // once before each state save, so the state never names a message that is not durable.
             f.downloadMessages(wanted, (ref, in) -> {
                 Rec r = newRec(uv, fresh.get(ref.uid()));
-                Path p = existingOrDeliver(fs, r.key, in);
-                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+                Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
+                Path p;
+                if (existing != null) {
+                    p = existing;
+                    r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+                } else {
+                    HeadCapture head = new HeadCapture(in);
+                    p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
+                    r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
+                    String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
+                    r.size = Long.parseLong(name.substring(name.indexOf(",S=") + 3, name.indexOf(":2,")));
+                }
                 fs.recs.put(r.key, r);
-                ReplicaStore.placeFile(fs, r, p, fsync);
+                ReplicaStore.placeFile(fs, r, p, false);
                 c.downloaded++;
                 fs.highestUid = Math.max(fs.highestUid, r.uid);
-                if (++sinceCommit[0] >= 200) {
+                if (++sinceCommit[0] >= 500) {
                     sinceCommit[0] = 0;
+                    fs.maildir.syncDirectories();
                     ReplicaStore.save(fs, fsync);
                 }
             });
+            fs.maildir.syncDirectories();
             fs.uidValidity = uv;
             fs.uidNext = s.uidNext();
             fs.modSeq = Math.max(0, s.highestModSeq());

@@ -83,6 +83,12 @@ final class ReplicaStore {
         long applied;
         final Map<String, Rec> recs = new LinkedHashMap<>();
         final Map<String, Path> files = new LinkedHashMap<>();
+        /**
+         * Modification times (ns) of new/ and cur/ when last scanned, if they had settled by then; -1 if not
+         * known. Equal times mean no file was added, removed or renamed since: the scan can be skipped.
+         */
+        long newMtime = -1;
+        long curMtime = -1;
         boolean dirty;
 
         Rec byUid(long uid) {
@@ -219,7 +225,18 @@ final class ReplicaStore {
     }
 
     /** Renames a message file into cur/ with the record's system flags; returns the new path. */
+    /** Where a downloaded record's file is, once {@link #placeFile} has put it there. */
+    static Path expectedFile(FolderState fs, Rec r) {
+        return fs.maildir.root().resolve("cur").resolve(r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags));
+    }
+
     static Path placeFile(FolderState fs, Rec r, Path current, boolean fsync) {
+        String expected = r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags);
+        if (r.size >= 0 && current.getFileName().toString().equals(expected)
+                && current.getParent().getFileName().toString().equals("cur")) {
+            fs.files.put(r.key, current); // already where and as it should be: no stat, no rename
+            return current;
+        }
         try {
             long size = Files.size(current);
             r.size = size;
@@ -240,13 +257,18 @@ final class ReplicaStore {
 
     /** A few header values of a stored message, unfolded, raw. */
     static Map<String, String> headers(Path file) {
-        Map<String, String> out = new LinkedHashMap<>();
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(64 * 1024);
         } catch (IOException e) {
-            return out;
+            return new LinkedHashMap<>();
         }
+        return headers(head);
+    }
+
+    /** The same, from the first bytes of a message. */
+    static Map<String, String> headers(byte[] head) {
+        Map<String, String> out = new LinkedHashMap<>();
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String current = null;
         StringBuilder value = new StringBuilder();
@@ -283,6 +305,7 @@ final class ReplicaStore {
         sb.append("modseq ").append(fs.modSeq).append('\n');
         sb.append("uidnext ").append(fs.uidNext).append('\n');
         sb.append("applied ").append(fs.applied).append('\n');
+        sb.append("dirs ").append(fs.newMtime).append(' ').append(fs.curMtime).append('\n');
         for (Rec r : fs.recs.values()) {
             sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
                     .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
@@ -309,6 +332,10 @@ final class ReplicaStore {
                     case "modseq" -> fs.modSeq = Long.parseLong(p[1]);
                     case "uidnext" -> fs.uidNext = Long.parseLong(p[1]);
                     case "applied" -> fs.applied = Long.parseLong(p[1]);
+                    case "dirs" -> {
+                        fs.newMtime = Long.parseLong(p[1]);
+                        fs.curMtime = Long.parseLong(p[2]);
+                    }
                     case "R" -> {
                         Rec r = new Rec();
                         r.key = p[1];

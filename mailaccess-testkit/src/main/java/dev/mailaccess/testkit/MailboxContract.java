@@ -664,7 +664,10 @@ public abstract class MailboxContract {
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             sent.add(i == 7 ? TestMessages.plain("a@example.test", "b@example.test", "Big one",
-                    "line of a big message\r\n".repeat(30_000)) : TestMessages.numbered(i));
+                    "line of a big message\r\n".repeat(30_000))
+                    : i == 3 ? TestMessages.plain("a@example.test", "b@example.test", "Dots",
+                    ".leading dot\r\n..two dots\r\n.\r\n. \r\nend\r\n.")
+                    : TestMessages.numbered(i));
         }
         sent.forEach(this::deliver);
         try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
@@ -687,7 +690,7 @@ public abstract class MailboxContract {
             System.out.printf("[%s %s] commands to download %d messages (one of 700 KB): %d%n", fixture().name(),
                     protocol(), count, commands);
             assertThat(got.keySet()).containsExactlyElementsOf(expected); // in the order asked
-            for (MessageRef ref : expected.subList(expected.size() - 10, expected.size())) {
+            for (MessageRef ref : expected) {
                 try (InputStream in = inbox.openMessage(ref)) {
                     assertThat(sha256(got.get(ref))).isEqualTo(sha256(in.readAllBytes()));
                 }

@@ -17,6 +17,7 @@ import java.util.WeakHashMap;
  */
 public final class SocketRegistry {
     private final Set<Socket> sockets = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private volatile Socket latest;
 
     /** Closes every socket opened so far. */
     public void closeAll() {
@@ -35,7 +36,17 @@ public final class SocketRegistry {
 
     private <S extends Socket> S track(S socket) {
         sockets.add(socket);
+        latest = socket;
         return socket;
+    }
+
+    /**
+     * The socket created last if it is still open (over STARTTLS: the TLS socket layered on the plain one), else
+     * null. For a one-connection session (POP3) this is the connection itself.
+     */
+    public Socket latest() {
+        Socket s = latest;
+        return s == null || s.isClosed() ? null : s;
     }
 
     /** A plain socket factory that registers its sockets. */

@@ -11,6 +11,7 @@ import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.MessageGoneException;
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSink;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ProtocolException;
 import dev.mailaccess.ReadOnlyFolderException;
@@ -19,16 +20,12 @@ import dev.mailaccess.angus.internal.MimeConversion;
 import dev.mailaccess.search.SearchQuery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
-import jakarta.mail.internet.MailDateFormat;
 import org.eclipse.angus.mail.pop3.POP3Message;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.text.ParsePosition;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -165,6 +162,70 @@ public final class PopFolder implements MailFolder {
             POP3Message m = resolve(md, ref);
             // RETR straight into a private temp file (cachewriteto=false), then hand out a stream over the file.
             return Spool.of(out -> m.writeTo(out));
+        });
+    }
+
+    /** RETRs sent ahead of the answer being read, where the server announced PIPELINING. */
+    private static final int RETR_WINDOW = 32;
+
+    /**
+     * RETR around Angus ({@link RawRetr}): 64 KB reads instead of Angus's byte at a time, and with PIPELINING up to
+     * 32 RETRs in flight, so thousands of small messages cost no round trip each. The sink reads each message
+     * straight from the connection; a failure mid-answer ends the connection (its state is unknown).
+     */
+    @Override
+    public void downloadMessages(Collection<MessageRef> refs, MessageSink sink) {
+        Maildrop md = maildrop();
+        List<MessageRef> wanted = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        session.io("numbering " + refs.size() + " messages", () -> {
+            for (MessageRef ref : refs) {
+                if (ref.isImap()) {
+                    throw new MessageGoneException(ref, "not a POP3 reference");
+                }
+                int n = md.number(ref);
+                if (n > 0) {
+                    wanted.add(ref);
+                    numbers.add(n);
+                }
+            }
+            return null;
+        });
+        if (wanted.isEmpty()) {
+            return;
+        }
+        session.io("downloading " + wanted.size() + " messages (RETR)", () -> {
+            java.net.Socket socket = session.connection();
+            if (socket == null) {
+                throw new java.io.EOFException("the connection is closed");
+            }
+            RawRetr retr = new RawRetr(socket);
+            int window = session.pipelining() ? RETR_WINDOW : 1;
+            int sent = 0;
+            try {
+                for (int done = 0; done < wanted.size(); done++) {
+                    if (sent == done || sent < wanted.size() && sent - done < window / 2) {
+                        while (sent < wanted.size() && sent - done < window) {
+                            retr.retr(numbers.get(sent++));
+                        }
+                        retr.flush();
+                    }
+                    if (!retr.status()) {
+                        continue; // -ERR: deleted meanwhile (another session cannot; a DELE of ours can)
+                    }
+                    RawRetr.Body body = retr.body();
+                    sink.accept(wanted.get(done), body);
+                    body.skipRest();
+                }
+                if (!retr.drained()) {
+                    throw new ProtocolException("the server sent more than the RETR answers asked for",
+                            null);
+                }
+            } catch (IOException | RuntimeException e) {
+                session.abortConnection(); // mid-answer: the connection is out of step
+                throw e;
+            }
+            return null;
         });
     }
 

@@ -47,6 +47,7 @@ public final class PopSession implements MailboxSession {
 
     private final MailboxConfig config;
     private final SocketRegistry sockets;
+    private volatile boolean pipelining;
     private final Session session;
     private final POP3Store store;
     private final CapabilitySet capabilities;
@@ -80,7 +81,9 @@ public final class PopSession implements MailboxSession {
             store.connect(config.host(), config.port(), config.user(), secret);
             // Angus reads CAPA before login and, when it lacks TOP, already falls back to RETR for headers.
             Map<String, String> capa = store.capabilities();
-            return new PopSession(config, sockets, session, store, PopCapabilities.live(capa));
+            PopSession opened = new PopSession(config, sockets, session, store, PopCapabilities.live(capa));
+            opened.pipelining = capa != null && capa.containsKey("PIPELINING");
+            return opened;
         } catch (MessagingException | RuntimeException e) {
             if (store != null) {
                 try {
@@ -373,6 +376,21 @@ public final class PopSession implements MailboxSession {
         } catch (MessagingException | IOException | RuntimeException e) {
             throw failure(e, what + " on " + config.displayUri());
         }
+    }
+
+    /** Whether the server announced PIPELINING in CAPA (RFC 2449): commands may be sent ahead. */
+    boolean pipelining() {
+        return pipelining;
+    }
+
+    /** The session's connection, for commands sent around Angus ({@link RawRetr}); null if gone. */
+    java.net.Socket connection() {
+        return sockets.latest();
+    }
+
+    /** Ends the connection at once: after a failure mid-response, its state is unknown. */
+    void abortConnection() {
+        sockets.closeAll();
     }
 
     /** For tests and unwrap users: the underlying store. */
