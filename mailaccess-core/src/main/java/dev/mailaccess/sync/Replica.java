@@ -723,7 +723,7 @@ public final class Replica implements AutoCloseable {
 
     /** Turns a record into a tombstone, or drops it if the server never had it. */
     private static void tombstone(FolderState fs, Rec r, Status status, String link) {
-        if (fs.local || (!r.onServer() && !r.pushed && !r.repair)) {
+        if (fs.local || (!r.onServer() && !r.pushed && !r.repair && !r.sent)) {
             fs.recs.remove(r.key);
             return;
         }
@@ -1117,6 +1117,7 @@ public final class Replica implements AutoCloseable {
             } else {
                 r.uid = 0;
                 r.pushed = false;
+                r.sent = false;
                 r.repair = false;
                 r.base = r.flags;
                 kept++;
@@ -1254,6 +1255,7 @@ public final class Replica implements AutoCloseable {
                     fresh.remove(m.ref().uid());
                     r.uid = m.ref().uid();
                     r.pushed = false;
+                    r.sent = false;
                     if (r.repair) {
                         c.repaired++;
                         r.repair = false;
@@ -1347,6 +1349,10 @@ public final class Replica implements AutoCloseable {
                         continue;
                     }
                     java.util.Optional<MessageRef> ref;
+                    if (!r.sent) {
+                        r.sent = true; // durable before the APPEND: its answer may be lost with the connection
+                        ReplicaStore.save(fs, fsync);
+                    }
                     try (InputStream in = Files.newInputStream(file)) {
                         ref = f.append(in, r.flags, null);
                     } catch (IOException e) {
@@ -1358,6 +1364,7 @@ public final class Replica implements AutoCloseable {
                     } else {
                         r.pushed = true;
                     }
+                    r.sent = false;
                     r.base = r.flags;
                     c.appended++;
                     ReplicaStore.save(fs, fsync);

@@ -48,6 +48,12 @@ final class ReplicaStore {
         boolean pushed;
         /** Its UID went stale with a UIDVALIDITY change; to be re-paired by Message-ID. */
         boolean repair;
+        /**
+         * An upload of it was started and its answer never came (a dropped connection): it may be on the server,
+         * so it is paired by Message-ID before anything else, and an offline delete or move of it still expunges it
+         * there; if it turns out not to be there, it is uploaded again.
+         */
+        boolean sent;
         String msgId = "";
         Flags flags = Flags.NONE;
         /** Flags at the last sync (the common ancestor for the per-flag merge), or null if never synced. */
@@ -309,7 +315,7 @@ final class ReplicaStore {
         for (Rec r : fs.recs.values()) {
             sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
                     .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
-                    .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(' ').append(enc(r.msgId))
+                    .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ').append(enc(r.msgId))
                     .append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base)).append(' ')
                     .append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
         }
@@ -346,6 +352,7 @@ final class ReplicaStore {
                         r.pushed = p[6].charAt(0) == '1';
                         r.repair = p[6].charAt(1) == '1';
                         r.downloaded = p[6].charAt(2) == '1';
+                        r.sent = p[6].length() > 3 && p[6].charAt(3) == '1';
                         r.msgId = dec(p[7]);
                         r.flags = parseFlags(p[8]);
                         r.base = parseFlags(p[9]);

@@ -7,9 +7,9 @@ import dev.mailaccess.Support;
 import dev.mailaccess.sync.Replica;
 import dev.mailaccess.sync.SyncReport;
 import dev.mailaccess.testkit.DovecotFixture;
+import dev.mailaccess.testkit.ImapReplicaContract;
 import dev.mailaccess.testkit.LoopbackProxy;
 import dev.mailaccess.testkit.MailServerFixture;
-import dev.mailaccess.testkit.ReplicaContract;
 import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.TestMessages;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Disconnected mode over imap against Dovecot (CONDSTORE/QRESYNC: the fast path). */
-class DovecotImapReplicaTest extends ReplicaContract {
+class DovecotImapReplicaTest extends ImapReplicaContract {
     @Override
     protected MailServerFixture fixture() {
         return SharedServers.dovecot();

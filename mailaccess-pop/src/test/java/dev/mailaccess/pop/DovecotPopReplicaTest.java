@@ -1,11 +1,11 @@
 package dev.mailaccess.pop;
 
 import dev.mailaccess.testkit.MailServerFixture;
-import dev.mailaccess.testkit.ReplicaContract;
+import dev.mailaccess.testkit.Pop3ReplicaContract;
 import dev.mailaccess.testkit.SharedServers;
 
 /** Disconnected mode over pop3 against Dovecot. */
-class DovecotPopReplicaTest extends ReplicaContract {
+class DovecotPopReplicaTest extends Pop3ReplicaContract {
     @Override
     protected MailServerFixture fixture() {
         return SharedServers.dovecot();
@@ -14,11 +14,5 @@ class DovecotPopReplicaTest extends ReplicaContract {
     @Override
     protected String protocol() {
         return "pop3";
-    }
-
-    /** About 3 s per 50-step sequence. */
-    @Override
-    protected int defaultSequences() {
-        return 20;
     }
 }

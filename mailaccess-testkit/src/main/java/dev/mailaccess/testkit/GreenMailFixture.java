@@ -1,6 +1,12 @@
 package dev.mailaccess.testkit;
 
+import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.imap.ImapHandler;
 import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.imap.ImapServer;
+import com.icegreen.greenmail.pop3.Pop3Server;
+import com.icegreen.greenmail.server.AbstractServer;
+import com.icegreen.greenmail.server.ProtocolHandler;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -15,8 +21,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,15 +35,85 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Embedded GreenMail with IMAP and POP3 on free loopback ports. */
 public final class GreenMailFixture implements MailServerFixture {
     private static final AtomicInteger USERS = new AtomicInteger();
-    private final GreenMail greenMail;
+    private final NoDelayGreenMail greenMail;
     private final Map<String, GreenMailUser> users = new ConcurrentHashMap<>();
     private final Session parseSession = Session.getInstance(new Properties());
 
     public GreenMailFixture() {
         ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
-        greenMail = new GreenMail(new ServerSetup[] {imap, pop3});
+        greenMail = new NoDelayGreenMail(new ServerSetup[] {imap, pop3});
         greenMail.start();
+    }
+
+    /**
+     * GreenMail with {@code TCP_NODELAY} on every accepted connection. GreenMail leaves Nagle's algorithm on and
+     * writes an answer in several small writes (untagged lines, then the tagged one): the last write waits for the
+     * client's delayed ACK, about 40 ms on Linux, so every IMAP or POP3 command cost ~40-50 ms on loopback (a model
+     * sequence of the replica contract spent most of its 10 s in these waits). Dovecot sets no-delay itself.
+     */
+    private static final class NoDelayGreenMail extends GreenMail {
+        NoDelayGreenMail(ServerSetup[] setups) {
+            super(setups);
+        }
+
+        @Override
+        protected Map<String, AbstractServer> createServices(ServerSetup[] setups, Managers managers) {
+            Map<String, AbstractServer> services = new HashMap<>(super.createServices(setups, managers));
+            for (ServerSetup setup : setups) {
+                String protocol = setup.getProtocol();
+                if (protocol.startsWith("imap")) {
+                    services.put(protocol, new NoDelayImapServer(setup, managers));
+                } else if (protocol.startsWith("pop3")) {
+                    services.put(protocol, new NoDelayPop3Server(setup, managers));
+                }
+            }
+            return services;
+        }
+
+        int port(String protocol) {
+            return services.get(protocol).getPort();
+        }
+
+        @Override
+        public ImapServer getImap() {
+            throw new UnsupportedOperationException("use GreenMailFixture.port(\"imap\")");
+        }
+
+        @Override
+        public Pop3Server getPop3() {
+            throw new UnsupportedOperationException("use GreenMailFixture.port(\"pop3\")");
+        }
+    }
+
+    /** What {@link ImapServer} does (final there), with no-delay sockets. */
+    private static final class NoDelayImapServer extends AbstractServer {
+        NoDelayImapServer(ServerSetup setup, Managers managers) {
+            super(setup, managers);
+        }
+
+        @Override
+        protected ProtocolHandler createProtocolHandler(Socket socket) {
+            return new ImapHandler(managers.getUserManager(), managers.getImapHostManager(), socket);
+        }
+
+        @Override
+        protected void handleClientSocket(Socket socket) throws SocketException {
+            socket.setTcpNoDelay(true);
+            super.handleClientSocket(socket);
+        }
+    }
+
+    private static final class NoDelayPop3Server extends Pop3Server {
+        NoDelayPop3Server(ServerSetup setup, Managers managers) {
+            super(setup, managers);
+        }
+
+        @Override
+        protected void handleClientSocket(Socket socket) throws SocketException {
+            socket.setTcpNoDelay(true);
+            super.handleClientSocket(socket);
+        }
     }
 
     /** The embedded server, for tests that need GreenMail's own API. */
@@ -55,8 +134,7 @@ public final class GreenMailFixture implements MailServerFixture {
     @Override
     public int port(String protocol) {
         return switch (protocol) {
-            case "imap" -> greenMail.getImap().getPort();
-            case "pop3" -> greenMail.getPop3().getPort();
+            case "imap", "pop3" -> greenMail.port(protocol);
             default -> throw new IllegalArgumentException("GreenMail fixture has no " + protocol);
         };
     }

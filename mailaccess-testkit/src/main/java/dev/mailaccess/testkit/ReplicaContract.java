@@ -1,9 +1,6 @@
 package dev.mailaccess.testkit;
 
 import dev.mailaccess.AccessMode;
-import dev.mailaccess.Capability;
-import dev.mailaccess.CapabilitySet;
-import dev.mailaccess.ConnectionException;
 import dev.mailaccess.FetchSpec;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
@@ -14,7 +11,6 @@ import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
-import dev.mailaccess.Support;
 import dev.mailaccess.sync.Replica;
 import dev.mailaccess.sync.ReplicaMessage;
 import dev.mailaccess.sync.SyncReport;
@@ -27,7 +23,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +32,15 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Disconnected mode ({@link Replica}) against a server fixture: initial sync, offline changes pushed, server changes
- * pulled, the conflict rules, dropped connections, UIDVALIDITY change, POP3 pseudo-online, and a model-based run of
- * random offline changes, second-client changes, syncs and cuts. The model's size comes from the system properties
- * {@code mailaccess.modelSequences} and {@code mailaccess.modelSteps} (defaults: {@link #defaultSequences()},
- * {@link #defaultSteps()}).
+ * Disconnected mode ({@link Replica}) against a server fixture, what holds for both protocols: initial sync, server
+ * changes pulled, the size limit, and a model-based run of random offline changes, second-client changes, syncs,
+ * dropped connections and restarts. Adapters extend {@link ImapReplicaContract} or {@link Pop3ReplicaContract}, which
+ * add what only one protocol does (offline changes pushed, conflicts, UIDVALIDITY; POP3 pseudo-online), so no test is
+ * skipped for its protocol. The model's size comes from the system properties {@code mailaccess.modelSequences} and
+ * {@code mailaccess.modelSteps} (defaults: {@link #defaultSequences()}, {@link #defaultSteps()}), its first seed from
+ * {@code mailaccess.modelSeed} (default 0).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 public abstract class ReplicaContract {
@@ -137,8 +133,15 @@ public abstract class ReplicaContract {
 
     /** Server view: ref text to "flags|content hash", read by a second session. */
     protected Map<String, String> serverView(String folder) {
+        try (Mailbox mb = connect()) {
+            return serverView(mb, folder);
+        }
+    }
+
+    /** {@link #serverView(String)} through an open session. */
+    protected Map<String, String> serverView(Mailbox mb, String folder) {
         Map<String, String> out = new TreeMap<>();
-        try (Mailbox mb = connect(); MailFolder f = mb.folder(folder, AccessMode.READ_ONLY)) {
+        try (MailFolder f = mb.folder(folder, AccessMode.READ_ONLY)) {
             FetchSpec spec = isImap() ? FetchSpec.of(FetchSpec.Item.FLAGS) : FetchSpec.of(FetchSpec.Item.SIZE);
             for (MessageSummary s : f.summaries(spec)) {
                 byte[] b;
@@ -208,77 +211,11 @@ public abstract class ReplicaContract {
         assertConverged(reopened, "INBOX");
     }
 
-    @Test
-    void offlineChangesGoUpOnTheNextSync() throws Exception {
-        assumeTrue(isImap(), "POP3 keeps changes on this machine; see pop3PseudoOnline");
-        for (int i = 0; i < 5; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
-        }
-        try (Mailbox mb = connect()) {
-            mb.createFolder("Archive");
-        }
-        Replica r = replica().mirror("INBOX").mirror("Archive").createLocalFolder("Keep");
-        sync(r);
-        r.addFlags("INBOX", List.of(idOf(r, "INBOX", "m0")), Flags.of(Flag.SEEN).plus(Flags.keywords("$Work")));
-        r.delete("INBOX", List.of(idOf(r, "INBOX", "m1")));
-        r.expungeDeleted("INBOX");
-        r.move("INBOX", idOf(r, "INBOX", "m2"), "Archive");
-        r.copy("INBOX", idOf(r, "INBOX", "m3"), "Archive");
-        r.move("INBOX", idOf(r, "INBOX", "m4"), "Keep");
-        r.append("Archive", new ByteArrayInputStream(message("draft", 5)), Flags.of(Flag.DRAFT));
-        SyncReport rep = sync(r);
-        assertThat(rep.flagsPushed()).isEqualTo(1);
-        assertThat(rep.moved()).isEqualTo(1);
-        assertThat(rep.appended()).isEqualTo(2);
-        assertThat(rep.expungedOnServer()).isEqualTo(2); // m1 and m4 (now kept locally)
-        assertThat(subjects("INBOX")).containsExactlyInAnyOrder("Replica m0", "Replica m3");
-        assertThat(subjects("Archive")).containsExactlyInAnyOrder("Replica m2", "Replica m3", "Replica draft");
-        assertThat(r.messages("Keep")).extracting(ReplicaMessage::subject).containsExactly("Replica m4");
-        assertConverged(r, "INBOX", "Archive");
-        SyncReport again = sync(r);
-        assertThat(again.up()).isZero();
-        assertConverged(r, "INBOX", "Archive");
-    }
-
     protected List<String> subjects(String folder) {
         try (Mailbox mb = connect(); MailFolder f = mb.folder(folder, AccessMode.READ_ONLY)) {
             return f.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE)).stream().map(s -> s.envelope().subject())
                     .toList();
         }
-    }
-
-    @Test
-    void changesAnotherLocalMailClientMadeToTheMaildirGoUp() throws Exception {
-        assumeTrue(isImap());
-        for (int i = 0; i < 3; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
-        }
-        Replica r = replica().mirror("INBOX");
-        sync(r);
-        Path cur = r.maildir("INBOX").resolve("cur");
-        String id0 = idOf(r, "INBOX", "m0");
-        String id1 = idOf(r, "INBOX", "m1");
-        r.close();
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(cur)) {
-            for (Path p : files.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(id0)) { // mutt marks it seen and flagged
-                    java.nio.file.Files.move(p, p.resolveSibling(n.substring(0, n.indexOf(":2,")) + ":2,FS"));
-                } else if (n.startsWith(id1)) { // and deletes this one
-                    java.nio.file.Files.delete(p);
-                }
-            }
-        }
-        java.nio.file.Files.write(r.maildir("INBOX").resolve("new").resolve("1700000000.M1P1.mutt"),
-                message("dropped-in", 10));
-        Replica again = replica();
-        SyncReport rep = sync(again);
-        assertThat(rep.flagsPushed()).isEqualTo(1);
-        assertThat(rep.expungedOnServer()).isEqualTo(1);
-        assertThat(rep.appended()).isEqualTo(1);
-        assertThat(subjects("INBOX")).containsExactlyInAnyOrder("Replica m0", "Replica m2", "Replica dropped-in");
-        assertConverged(again, "INBOX");
-        assertThat(again.message("INBOX", id0).flags()).isEqualTo(Flags.of(Flag.SEEN, Flag.FLAGGED));
     }
 
     @Test
@@ -307,228 +244,6 @@ public abstract class ReplicaContract {
             assertThat(r.message("INBOX", idOf(r, "INBOX", "m0")).flags().contains(Flag.FLAGGED)).isTrue();
         }
         assertConverged(r, "INBOX");
-    }
-
-    @Test
-    void conflictsFollowTheDocumentedRules() throws Exception {
-        assumeTrue(isImap());
-        for (int i = 0; i < 5; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), i == 0 ? Flags.of(Flag.SEEN) : Flags.NONE);
-        }
-        try (Mailbox mb = connect()) {
-            mb.createFolder("Archive");
-        }
-        Replica r = replica().mirror("INBOX").mirror("Archive");
-        sync(r);
-        // m0: local clears \Seen and sets $A, server sets \Flagged and clears \Seen too -> merged per flag
-        // m1: local sets \Seen, server expunges -> deleted wins
-        // m2: local expunges, server flags -> deleted wins (expunged on the server)
-        // m3: local moves to Archive, server expunges -> not resurrected
-        // m4: local sets \Flagged, server clears... (never set) and sets \Answered -> both kept
-        r.removeFlags("INBOX", List.of(idOf(r, "INBOX", "m0")), Flags.of(Flag.SEEN));
-        r.addFlags("INBOX", List.of(idOf(r, "INBOX", "m0")), Flags.keywords("$A"));
-        r.addFlags("INBOX", List.of(idOf(r, "INBOX", "m1")), Flags.of(Flag.SEEN));
-        r.expunge("INBOX", List.of(idOf(r, "INBOX", "m2")));
-        r.move("INBOX", idOf(r, "INBOX", "m3"), "Archive");
-        r.addFlags("INBOX", List.of(idOf(r, "INBOX", "m4")), Flags.of(Flag.FLAGGED));
-        Map<String, MessageRef> refs = new TreeMap<>();
-        try (Mailbox mb = connect(); MailFolder f = mb.inbox()) {
-            for (MessageSummary s : f.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE))) {
-                refs.put(s.envelope().subject(), s.ref());
-            }
-            f.addFlags(List.of(refs.get("Replica m0")), Flags.of(Flag.FLAGGED));
-            f.expunge(List.of(refs.get("Replica m1"), refs.get("Replica m3")));
-            f.addFlags(List.of(refs.get("Replica m2")), Flags.of(Flag.FLAGGED));
-            f.addFlags(List.of(refs.get("Replica m4")), Flags.of(Flag.ANSWERED));
-        }
-        sync(r);
-        assertThat(subjects("INBOX")).containsExactlyInAnyOrder("Replica m0", "Replica m4");
-        assertThat(subjects("Archive")).isEmpty();
-        assertThat(r.messages("Archive")).isEmpty();
-        assertThat(r.message("INBOX", idOf(r, "INBOX", "m0")).flags())
-                .isEqualTo(Flags.of(List.of(Flag.FLAGGED), List.of("$A")));
-        assertThat(r.message("INBOX", idOf(r, "INBOX", "m4")).flags())
-                .isEqualTo(Flags.of(Flag.FLAGGED, Flag.ANSWERED));
-        assertConverged(r, "INBOX", "Archive");
-    }
-
-    @Test
-    void aLocalSetBeatsAServerClearOfTheSameFlag() throws Exception {
-        assumeTrue(isImap());
-        fixture().deliver(user, "INBOX", message("m", 10), Flags.of(Flag.SEEN, Flag.FLAGGED));
-        Replica r = replica().mirror("INBOX");
-        sync(r);
-        String id = idOf(r, "INBOX", "m");
-        r.removeFlags("INBOX", List.of(id), Flags.of(Flag.FLAGGED));
-        r.addFlags("INBOX", List.of(id), Flags.of(Flag.FLAGGED)); // net: unchanged locally
-        r.removeFlags("INBOX", List.of(id), Flags.of(Flag.SEEN)); // local clear of \Seen
-        try (Mailbox mb = connect(); MailFolder f = mb.inbox()) {
-            MessageRef ref = r.message("INBOX", id).serverRef();
-            f.removeFlags(List.of(ref), Flags.of(Flag.FLAGGED)); // server clear of \Flagged: no local change
-            f.addFlags(List.of(ref), Flags.of(Flag.ANSWERED));
-        }
-        sync(r);
-        assertThat(r.message("INBOX", id).flags()).isEqualTo(Flags.of(Flag.ANSWERED));
-        assertConverged(r, "INBOX");
-    }
-
-    @Test
-    void aDroppedConnectionMidSyncConvergesWithNothingLostOrDuplicated() throws Exception {
-        assumeTrue(isImap());
-        try (Mailbox mb = connect()) {
-            mb.createFolder("Archive");
-        }
-        for (String cutAt : cutCommands()) {
-            for (int i = 0; i < 4; i++) {
-                fixture().deliver(user, "INBOX", message(cutAt + "-m" + i, 1000), Flags.NONE);
-            }
-            Path dir = tmp.resolve("cut-" + cutAt.replaceAll("[^A-Za-z]", ""));
-            Replica r = Replica.open(dir, false).mirror("INBOX").mirror("Archive");
-            sync(r);
-            r.addFlags("INBOX", List.of(r.messages("INBOX").get(0).id()), Flags.of(Flag.FLAGGED));
-            r.append("Archive", new ByteArrayInputStream(message("draft-" + cutAt, 10)), Flags.NONE);
-            r.move("INBOX", r.messages("INBOX").get(1).id(), "Archive");
-            r.expunge("INBOX", List.of(r.messages("INBOX").get(2).id()));
-            fixture().deliver(user, "INBOX", message("late-" + cutAt, 3000), Flags.NONE);
-            try (LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()))) {
-                proxy.cutOn(cutAt, 0);
-                try (Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
-                        .allowEmulation(true).build())) {
-                    r.sync(mb);
-                } catch (MailAccessException expected) {
-                    // the cut
-                }
-            }
-            Replica reopened = reopenAfterCrash(r);
-            sync(reopened);
-            sync(reopened);
-            assertConverged(reopened, "INBOX", "Archive");
-            assertThat(subjects("Archive")).as("cut at " + cutAt).doesNotHaveDuplicates();
-            assertThat(subjects("INBOX")).as("cut at " + cutAt).doesNotHaveDuplicates();
-        }
-    }
-
-    /** IMAP commands at which {@link #aDroppedConnectionMidSyncConvergesWithNothingLostOrDuplicated} cuts. */
-    protected List<String> cutCommands() {
-        return List.of("APPEND", "MOVE", "STORE", "EXPUNGE", "FETCH");
-    }
-
-    @Test
-    void aUidValidityChangeKeepsPendingLocalChangesOfRePairedMessages() throws Exception {
-        assumeTrue(isImap());
-        List<byte[]> msgs = new ArrayList<>();
-        try (Mailbox mb = connect()) {
-            mb.createFolder("Work");
-        }
-        for (int i = 0; i < 4; i++) {
-            msgs.add(message("w" + i, 10));
-            fixture().deliver(user, "Work", msgs.get(i), Flags.NONE);
-        }
-        Replica r = replica().mirror("Work");
-        sync(r);
-        long before = r.messages("Work").get(0).serverRef().uidValidity();
-        r.addFlags("Work", List.of(idOf(r, "Work", "w1")), Flags.of(Flag.FLAGGED).plus(Flags.keywords("$Keep")));
-        String draft = r.append("Work", new ByteArrayInputStream(message("local-draft", 10)), Flags.of(Flag.DRAFT));
-        recreateFolder("Work");
-        for (int i = 0; i < 3; i++) { // w3 is gone
-            fixture().deliver(user, "Work", msgs.get(i), Flags.of(Flag.SEEN));
-        }
-        SyncReport rep = sync(r);
-        assertThat(r.messages("Work").get(0).serverRef().uidValidity()).isNotEqualTo(before);
-        assertThat(rep.repaired()).isEqualTo(3);
-        assertThat(rep.notes()).anyMatch(n -> n.contains("UIDVALIDITY"));
-        assertThat(r.message("Work", idOf(r, "Work", "w1")).flags())
-                .isEqualTo(Flags.of(List.of(Flag.FLAGGED, Flag.SEEN), List.of("$Keep")));
-        assertThat(r.message("Work", draft).serverRef()).isNotNull();
-        assertThat(subjects("Work")).containsExactlyInAnyOrder("Replica w0", "Replica w1", "Replica w2",
-                "Replica local-draft");
-        assertConverged(r, "Work");
-    }
-
-    /** Deletes and creates a folder again on the server, which gives it a new UIDVALIDITY. */
-    protected void recreateFolder(String folder) {
-        try (Mailbox mb = connect()) {
-            mb.deleteFolder(folder);
-            mb.createFolder(folder);
-        }
-    }
-
-    @Test
-    void hostileServerFolderNamesStayInsideTheReplica() throws Exception {
-        assumeTrue(isImap());
-        List<String> names = List.of("..", "a..b", "..%2F", "dots.. ..");
-        List<String> created = new ArrayList<>();
-        try (Mailbox mb = connect()) {
-            for (String n : names) {
-                try {
-                    mb.createFolder(n);
-                    created.add(n);
-                } catch (MailAccessException refused) {
-                    // the server refuses this name: nothing to mirror
-                }
-            }
-        }
-        Replica r = replica();
-        for (String n : created) {
-            fixture().deliver(user, n, message("in " + n, 10), Flags.NONE);
-            r.mirror(n);
-        }
-        sync(r);
-        for (String n : created) {
-            assertThat(r.maildir(n).getParent()).isEqualTo(tmp.resolve("replica").toAbsolutePath().normalize()
-                    .resolve("mail"));
-            assertThat(r.messages(n)).hasSize(1);
-        }
-        assertConverged(r, created.toArray(String[]::new));
-    }
-
-    @Test
-    void pop3PseudoOnline() throws Exception {
-        assumeTrue(!isImap());
-        for (int i = 0; i < 4; i++) {
-            fixture().deliver(user, "INBOX", message("p" + i, 10), Flags.NONE);
-        }
-        Replica r = replica().mirror("INBOX").createLocalFolder("Saved");
-        SyncReport first = sync(r);
-        assertThat(first.downloaded()).isEqualTo(4);
-        assertThat(fixture().messages(user, "INBOX")).hasSize(4); // mail stays on the server
-        r.addFlags("INBOX", List.of(idOf(r, "INBOX", "p0")), Flags.of(Flag.SEEN).plus(Flags.keywords("$Todo")));
-        r.move("INBOX", idOf(r, "INBOX", "p1"), "Saved");
-        r.expunge("INBOX", List.of(idOf(r, "INBOX", "p2")));
-        SyncReport second = sync(r);
-        assertThat(second.expungedOnServer()).isEqualTo(2); // DELE of p1 (kept in Saved) and p2
-        assertThat(fixture().messages(user, "INBOX")).hasSize(2);
-        assertThat(r.message("INBOX", idOf(r, "INBOX", "p0")).flags().keywords()).containsExactly("$Todo");
-        assertThat(r.messages("Saved")).extracting(ReplicaMessage::subject).containsExactly("Replica p1");
-        // a message that vanished from the server (another client took it) is detected by the UIDL list
-        try (Mailbox mb = connect(); MailFolder f = mb.inbox()) {
-            f.delete(List.of(refOf(r, "INBOX", "p3")));
-        }
-        SyncReport third = sync(r);
-        assertThat(third.removedLocally()).isEqualTo(1);
-        assertThat(r.messages("INBOX")).extracting(ReplicaMessage::subject).containsExactly("Replica p0");
-        assertConverged(r, "INBOX");
-        CapabilitySet caps = r.capabilities();
-        for (Capability c : List.of(Capability.SERVER_FLAGS, Capability.CUSTOM_KEYWORDS, Capability.FOLDERS)) {
-            assertThat(caps.support(c)).isEqualTo(Support.EMULATED);
-            assertThat(caps.info(c).reason()).contains("kept on this machine only; another client will not see them");
-        }
-        try (Mailbox mb = connect()) {
-            assertThat(mb.capabilities().support(Capability.SERVER_FLAGS)).isEqualTo(Support.UNSUPPORTED);
-        }
-    }
-
-    @Test
-    void pop3LocalDeleteCanStayLocal() throws Exception {
-        assumeTrue(!isImap());
-        fixture().deliver(user, "INBOX", message("p", 10), Flags.NONE);
-        Replica r = replica().mirror("INBOX").deleteOnPop3Server(false);
-        sync(r);
-        r.expunge("INBOX", List.of(idOf(r, "INBOX", "p")));
-        sync(r);
-        sync(r);
-        assertThat(fixture().messages(user, "INBOX")).hasSize(1);
-        assertThat(r.messages("INBOX")).isEmpty();
     }
 
     @Test
@@ -578,9 +293,12 @@ public abstract class ReplicaContract {
 
     // ------------------------------------------------------------------------------------------------ model
 
-    /** Default number of model sequences when {@code mailaccess.modelSequences} is not set. */
+    /**
+     * Default number of model sequences when {@code mailaccess.modelSequences} is not set: 50 per server and
+     * protocol, so the four suites run 200 sequences of 50 steps (about a second a sequence on a laptop).
+     */
     protected int defaultSequences() {
-        return 12;
+        return 50;
     }
 
     /** Default steps per sequence when {@code mailaccess.modelSteps} is not set. */
@@ -588,120 +306,171 @@ public abstract class ReplicaContract {
         return 50;
     }
 
+    /**
+     * Runs sequences with the seeds {@code mailaccess.modelSeed} (default 0) up to that plus
+     * {@code mailaccess.modelSequences}, so another range of seeds can be tried without changing the code. A failure
+     * names its seed and the trace of its steps; rerun it alone with {@code -Dmailaccess.modelSeed=<seed>
+     * -Dmailaccess.modelSequences=1}.
+     */
     @Test
     void modelBasedRandomSequencesConverge() throws Exception {
         int sequences = Integer.getInteger("mailaccess.modelSequences", defaultSequences());
         int steps = Integer.getInteger("mailaccess.modelSteps", defaultSteps());
+        long firstSeed = Long.getLong("mailaccess.modelSeed", 0L);
+        Map<String, long[]> stepTimes = new TreeMap<>();
         long t0 = System.nanoTime();
-        for (int seq = 0; seq < sequences; seq++) {
-            runModel(seq, steps);
+        for (long seed = firstSeed; seed < firstSeed + sequences; seed++) {
+            runModel(seed, steps, stepTimes);
         }
         System.out.printf("ReplicaContract model on %s/%s: %d sequences x %d steps in %d ms%n", fixture().name(),
                 protocol(), sequences, steps, (System.nanoTime() - t0) / 1_000_000);
+        StringBuilder times = new StringBuilder();
+        stepTimes.forEach((kind, t) -> times.append(times.isEmpty() ? "" : ", ").append(kind).append(' ')
+                .append(t[0]).append("x ").append(t[1] / 1_000_000).append(" ms"));
+        System.out.printf("ReplicaContract model on %s/%s: seeds %d..%d; time per step kind: %s%n", fixture().name(),
+                protocol(), firstSeed, firstSeed + sequences - 1, times);
     }
 
-    private void runModel(long seed, int steps) throws Exception {
+    /** The subject tag of a replica message, for traces. */
+    private static String tag(ReplicaMessage m) {
+        return m.subject().replace("Replica ", "") + (m.messageId().isEmpty() ? "" : " " + m.messageId());
+    }
+
+    private static void time(Map<String, long[]> stepTimes, String kind, long since) {
+        long[] t = stepTimes.computeIfAbsent(kind, k -> new long[2]);
+        t[0]++;
+        t[1] += System.nanoTime() - since;
+    }
+
+    /**
+     * Seed 7780, 48 steps, found by the randomised runs: an offline append whose APPEND reached the server but whose
+     * answer was lost with the connection, then moved offline to another folder, came back as a duplicate in the
+     * source folder. Kept as a fixed case; the fix keeps the record of an upload in flight until it is paired.
+     */
+    @Test
+    void modelSequence7780AnUnacknowledgedAppendMovedOfflineIsNotDuplicated() throws Exception {
+        runModel(7780, 48, new TreeMap<>());
+    }
+
+    private void runModel(long seed, int steps, Map<String, long[]> stepTimes) throws Exception {
+        long tSetup = System.nanoTime();
         user = fixture().newUser();
         Random rnd = new Random(seed);
         List<String> synced = isImap() ? List.of("INBOX", "Other") : List.of("INBOX");
-        if (isImap()) {
-            try (Mailbox mb = connect()) {
-                mb.createFolder("Other");
+        // The second client: over IMAP one session for the whole sequence, as a mail client that stays connected
+        // (a connection per change cost more than the change); over POP3 a session per change, since a POP3
+        // session locks the maildrop and its DELE takes effect only at QUIT.
+        try (Mailbox second = isImap() ? connect() : null) {
+            if (second != null) {
+                second.createFolder("Other");
             }
-        }
-        int counter = 0;
-        for (int i = 0; i < 3; i++) {
-            fixture().deliver(user, "INBOX", message(seed + "-s" + counter++, rnd.nextInt(200)), Flags.NONE);
-        }
-        Path dir = tmp.resolve("model-" + seed);
-        Replica r = Replica.open(dir, false);
-        synced.forEach(r::mirror);
-        r.createLocalFolder("Local");
-        sync(r);
-        // expectations: local flag intents that must reach the server (message-id -> flag set/cleared)
-        Map<String, Boolean> seenIntent = new TreeMap<>();
-        StringBuilder trace = new StringBuilder();
-        List<Flag> flagChoices = List.of(Flag.SEEN, Flag.FLAGGED, Flag.ANSWERED);
-        for (int step = 0; step < steps; step++) {
-            int action = rnd.nextInt(100);
-            String folder = synced.get(rnd.nextInt(synced.size()));
-            List<ReplicaMessage> local = r.messages(folder);
-            trace.append(step).append(':');
-            if (action < 30 && !local.isEmpty()) {
-                ReplicaMessage m = local.get(rnd.nextInt(local.size()));
-                Flag f = flagChoices.get(rnd.nextInt(flagChoices.size()));
-                boolean set = rnd.nextBoolean();
-                if (set) {
-                    r.addFlags(folder, List.of(m.id()), Flags.of(f));
-                } else {
-                    r.removeFlags(folder, List.of(m.id()), Flags.of(f));
-                }
-                if (f == Flag.SEEN && !m.messageId().isEmpty()) {
-                    seenIntent.put(m.messageId(), set);
-                }
-                trace.append("flag ").append(folder).append(' ').append(f).append(set ? "+" : "-");
-            } else if (action < 38 && !local.isEmpty()) {
-                ReplicaMessage m = local.get(rnd.nextInt(local.size()));
-                r.expunge(folder, List.of(m.id()));
-                seenIntent.remove(m.messageId());
-                trace.append("expunge");
-            } else if (action < 46 && !local.isEmpty() && synced.size() > 1) {
-                ReplicaMessage m = local.get(rnd.nextInt(local.size()));
-                if (m.downloaded()) {
-                    String other = folder.equals("INBOX") ? "Other" : "INBOX";
-                    r.move(folder, m.id(), rnd.nextInt(4) == 0 ? "Local" : other);
-                    seenIntent.remove(m.messageId());
-                    trace.append("move");
-                }
-            } else if (action < 52 && isImap()) {
-                r.append(folder, new ByteArrayInputStream(message(seed + "-a" + counter++, rnd.nextInt(100))),
-                        Flags.NONE);
-                trace.append("append");
-            } else if (action < 68) {
-                serverChange(rnd, folder, seed + "-n" + counter++, trace, seenIntent);
-            } else if (action < 85) {
-                sync(r);
-                seenIntent.clear(); // what was pushed is checked by convergence from here on
-                trace.append("sync");
-            } else if (action < 93) {
-                String[] cuts = isImap() ? new String[] {"STORE", "APPEND", "MOVE", "EXPUNGE", "FETCH", "SELECT"}
-                        : new String[] {"RETR", "DELE", "UIDL", "LIST"};
-                String cut = cuts[rnd.nextInt(cuts.length)];
-                try (LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()))) {
-                    proxy.cutOn(cut, rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(300));
-                    try (Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
-                            .allowEmulation(true).build())) {
-                        r.sync(mb);
-                    } catch (MailAccessException expected) {
-                        // cut
+            int counter = 0;
+            for (int i = 0; i < 3; i++) {
+                fixture().deliver(user, "INBOX", message(seed + "-s" + counter++, rnd.nextInt(200)), Flags.NONE);
+            }
+            Path dir = tmp.resolve("model-" + seed);
+            Replica r = Replica.open(dir, false);
+            synced.forEach(r::mirror);
+            r.createLocalFolder("Local");
+            sync(r);
+            time(stepTimes, "setup", tSetup);
+            // expectations: local flag intents that must reach the server (message-id -> flag set/cleared)
+            Map<String, Boolean> seenIntent = new TreeMap<>();
+            StringBuilder trace = new StringBuilder();
+            List<Flag> flagChoices = List.of(Flag.SEEN, Flag.FLAGGED, Flag.ANSWERED);
+            for (int step = 0; step < steps; step++) {
+                long tStep = System.nanoTime();
+                String kind = "none";
+                int action = rnd.nextInt(100);
+                String folder = synced.get(rnd.nextInt(synced.size()));
+                List<ReplicaMessage> local = r.messages(folder);
+                trace.append(step).append(':');
+                if (action < 30 && !local.isEmpty()) {
+                    ReplicaMessage m = local.get(rnd.nextInt(local.size()));
+                    Flag f = flagChoices.get(rnd.nextInt(flagChoices.size()));
+                    boolean set = rnd.nextBoolean();
+                    if (set) {
+                        r.addFlags(folder, List.of(m.id()), Flags.of(f));
+                    } else {
+                        r.removeFlags(folder, List.of(m.id()), Flags.of(f));
                     }
-                }
-                trace.append("cut ").append(cut);
-            } else {
-                boolean crash = rnd.nextBoolean();
-                if (crash) {
-                    r = reopenAfterCrash(r); // only the journal has the latest changes
+                    if (f == Flag.SEEN && !m.messageId().isEmpty()) {
+                        seenIntent.put(m.messageId(), set);
+                    }
+                    trace.append("flag ").append(folder).append(' ').append(f).append(set ? "+" : "-").append(' ')
+                            .append(tag(m));
+                    kind = "flag";
+                } else if (action < 38 && !local.isEmpty()) {
+                    ReplicaMessage m = local.get(rnd.nextInt(local.size()));
+                    r.expunge(folder, List.of(m.id()));
+                    seenIntent.remove(m.messageId());
+                    trace.append("expunge ").append(folder).append(' ').append(tag(m));
+                    kind = "expunge";
+                } else if (action < 46 && !local.isEmpty() && synced.size() > 1) {
+                    ReplicaMessage m = local.get(rnd.nextInt(local.size()));
+                    if (m.downloaded()) {
+                        String other = folder.equals("INBOX") ? "Other" : "INBOX";
+                        String target = rnd.nextInt(4) == 0 ? "Local" : other;
+                        r.move(folder, m.id(), target);
+                        seenIntent.remove(m.messageId());
+                        trace.append("move ").append(folder).append(' ').append(tag(m)).append(" to ").append(target);
+                        kind = "move";
+                    }
+                } else if (action < 52 && isImap()) {
+                    String tag = seed + "-a" + counter++;
+                    r.append(folder, new ByteArrayInputStream(message(tag, rnd.nextInt(100))), Flags.NONE);
+                    trace.append("append ").append(folder).append(' ').append(tag);
+                    kind = "append";
+                } else if (action < 68) {
+                    kind = serverChange(rnd, second, folder, seed + "-n" + counter++, trace, seenIntent);
+                } else if (action < 85) {
+                    sync(r);
+                    seenIntent.clear(); // what was pushed is checked by convergence from here on
+                    trace.append("sync");
+                    kind = "sync";
+                } else if (action < 93) {
+                    String[] cuts = isImap() ? new String[] {"STORE", "APPEND", "MOVE", "EXPUNGE", "FETCH", "SELECT"}
+                            : new String[] {"RETR", "DELE", "UIDL", "LIST"};
+                    String cut = cuts[rnd.nextInt(cuts.length)];
+                    kind = "sync cut at " + cut + " (not reached)";
+                    try (LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()))) {
+                        proxy.cutOn(cut, rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(300));
+                        try (Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
+                                .allowEmulation(true).build())) {
+                            r.sync(mb);
+                        } catch (MailAccessException expected) {
+                            kind = "sync cut at " + cut;
+                        }
+                    }
+                    trace.append("cut ").append(cut);
                 } else {
-                    r.close();
-                    r = Replica.open(dir, false);
+                    boolean crash = rnd.nextBoolean();
+                    if (crash) {
+                        r = reopenAfterCrash(r); // only the journal has the latest changes
+                    } else {
+                        r.close();
+                        r = Replica.open(dir, false);
+                    }
+                    trace.append(crash ? "crash+reopen" : "reopen");
+                    kind = crash ? "crash+reopen" : "reopen";
                 }
-                trace.append(crash ? "crash+reopen" : "reopen");
+                trace.append('\n');
+                time(stepTimes, kind, tStep);
             }
-            trace.append('\n');
-        }
-        Map<String, Boolean> intents = Map.copyOf(seenIntent);
-        sync(r);
-        sync(r);
-        String context = "sequence " + seed + "\n" + trace;
-        for (String f : synced) {
-            assertThat(replicaView(r, f)).as(context + "folder " + f).isEqualTo(serverView(f));
-        }
-        if (isImap()) {
-            // every \Seen change made offline since the last completed sync is on the server, unless a server
-            // expunge (deleted wins) removed the message
-            try (Mailbox mb = connect()) {
+            long tCheck = System.nanoTime();
+            Map<String, Boolean> intents = Map.copyOf(seenIntent);
+            sync(r);
+            sync(r);
+            String context = "sequence " + seed + "\n" + trace;
+            for (String f : synced) {
+                Map<String, String> server = second != null ? serverView(second, f) : serverView(f);
+                assertThat(replicaView(r, f)).as(context + "folder " + f).isEqualTo(server);
+            }
+            if (second != null) {
+                // every \Seen change made offline since the last completed sync is on the server, unless a server
+                // expunge (deleted wins) removed the message
                 for (String f : synced) {
-                    try (MailFolder mf = mb.folder(f, AccessMode.READ_ONLY)) {
+                    try (MailFolder mf = second.folder(f, AccessMode.READ_ONLY)) {
                         for (MessageSummary s : mf.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE,
                                 FetchSpec.Item.FLAGS))) {
                             Boolean want = intents.get(s.envelope().messageId());
@@ -713,23 +482,28 @@ public abstract class ReplicaContract {
                     }
                 }
             }
+            r.close();
+            time(stepTimes, "final check", tCheck);
         }
-        r.close();
     }
 
-    /** A change by a second client directly on the server. */
-    private void serverChange(Random rnd, String folder, String tag, StringBuilder trace,
-                              Map<String, Boolean> seenIntent) {
+    /**
+     * A change by a second client directly on the server, through {@code second} (IMAP) or a session of its own
+     * ({@code second} null: POP3). Returns the kind of change for the timing summary.
+     */
+    private String serverChange(Random rnd, Mailbox second, String folder, String tag, StringBuilder trace,
+                                Map<String, Boolean> seenIntent) {
         int kind = rnd.nextInt(3);
         if (kind == 0) {
             fixture().deliver(user, folder, message(tag, rnd.nextInt(300)), Flags.NONE);
-            trace.append("server new");
-            return;
+            trace.append("server new ").append(folder).append(' ').append(tag);
+            return "server new";
         }
-        try (Mailbox mb = connect(); MailFolder f = mb.folder(folder, AccessMode.READ_WRITE)) {
+        Mailbox mb = second != null ? second : connect();
+        try (MailFolder f = mb.folder(folder, AccessMode.READ_WRITE)) {
             List<MessageSummary> all = f.summaries(FetchSpec.of(FetchSpec.Item.ENVELOPE));
             if (all.isEmpty()) {
-                return;
+                return "server change on an empty folder";
             }
             MessageSummary m = all.get(rnd.nextInt(all.size()));
             if (kind == 1 && isImap()) {
@@ -739,18 +513,21 @@ public abstract class ReplicaContract {
                 } else {
                     f.removeFlags(List.of(m.ref()), Flags.of(Flag.FLAGGED));
                 }
-                trace.append("server flag");
-            } else {
-                if (isImap()) {
-                    f.expunge(List.of(m.ref()));
-                } else {
-                    f.delete(List.of(m.ref()));
-                }
-                seenIntent.remove(m.envelope().messageId()); // deleted wins
-                trace.append("server expunge");
+                trace.append("server flag ").append(folder).append(' ').append(m.envelope().subject());
+                return "server flag";
             }
-        } catch (ConnectionException e) {
-            throw e;
+            if (isImap()) {
+                f.expunge(List.of(m.ref()));
+            } else {
+                f.delete(List.of(m.ref()));
+            }
+            seenIntent.remove(m.envelope().messageId()); // deleted wins
+            trace.append("server expunge ").append(folder).append(' ').append(m.envelope().subject());
+            return "server expunge";
+        } finally {
+            if (mb != second) {
+                mb.close();
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -37,6 +38,7 @@ public final class SocketRegistry {
     private <S extends Socket> S track(S socket) {
         sockets.add(socket);
         latest = socket;
+        noDelay(socket);
         return socket;
     }
 
@@ -47,6 +49,20 @@ public final class SocketRegistry {
     public Socket latest() {
         Socket s = latest;
         return s == null || s.isClosed() ? null : s;
+    }
+
+    /**
+     * Turns Nagle's algorithm off. Angus sends an IMAP literal (APPEND) in more than one write; with Nagle on, the
+     * last small write waits for the server's delayed ACK (40 ms on Linux, up to 200 ms elsewhere), which made every
+     * APPEND cost about 45 ms on loopback instead of about 2 ms. Commands are written whole and flushed, so there is
+     * nothing for Nagle to coalesce.
+     */
+    private static void noDelay(Socket socket) {
+        try {
+            socket.setTcpNoDelay(true);
+        } catch (SocketException ignored) {
+            // an option the platform refuses only costs latency
+        }
     }
 
     /** A plain socket factory that registers its sockets. */

@@ -26,7 +26,8 @@ final class RawRetr {
 
     RawRetr(Socket socket) throws IOException {
         this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+        // queued RETRs leave in one segment at flush(), not one each (the library's sockets set TCP_NODELAY)
+        this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 4096);
     }
 
     /** Queues {@code RETR n}; {@link #flush()} sends what is queued. */
