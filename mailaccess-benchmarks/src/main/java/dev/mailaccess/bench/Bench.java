@@ -84,9 +84,16 @@ final class Bench {
         StringBuilder sb = new StringBuilder();
         String lastVerb = null;
         int same = 0;
+        boolean afterAuthenticate = false;
         for (String c : commands) {
             String[] w = c.split(" ");
             String verb = w.length > 2 && w[1].equalsIgnoreCase("UID") ? w[1] + " " + w[2] : w.length > 1 ? w[1] : c;
+            if (afterAuthenticate && w.length == 1) {
+                // the SASL response line after AUTHENTICATE (base64 of user and password): never shown
+                afterAuthenticate = false;
+                continue;
+            }
+            afterAuthenticate = verb.equalsIgnoreCase("AUTHENTICATE") && w.length <= 3;
             if (c.regionMatches(true, 0, "PASS", 0, 4) || verb.equalsIgnoreCase("LOGIN")
                     || verb.equalsIgnoreCase("AUTHENTICATE")) {
                 c = c.substring(0, Math.min(c.length(), c.toUpperCase(Locale.ROOT).indexOf(verb.toUpperCase(Locale.ROOT)) + verb.length())) + " ***";

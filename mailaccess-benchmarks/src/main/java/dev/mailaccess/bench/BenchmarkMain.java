@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -20,7 +21,8 @@ import java.util.Set;
  *
  * <pre>
  * java -cp ... dev.mailaccess.bench.BenchmarkMain [--runs N] [--warmups N] [--only 1,3,7] [--no-external]
- *                                                [--smoke] [--json FILE]
+ *                                                [--smoke] [--json FILE] [--sync-size N]
+ *                                                [--sync-fsync on,off] [--resync-sizes 10000,100000]
  * </pre>
  * Exit code 0 when everything ran (targets missed or not), 1 when a scenario failed, 2 when Dovecot is missing.
  */
@@ -42,9 +44,20 @@ public final class BenchmarkMain {
                 case "--no-external" -> settings = settings.withExternalTools(false);
                 case "--json" -> settings = settings.withJson(Path.of(args[++i]));
                 case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                case "--sync-size" -> settings = settings.withSync(Integer.parseInt(args[++i]),
+                        settings.syncFsync(), settings.resyncSizes());
+                case "--sync-fsync" -> settings = settings.withSync(settings.syncSize(),
+                        Arrays.stream(args[++i].split(",")).map(v -> switch (v) {
+                            case "on", "yes", "true" -> true;
+                            case "off", "no", "false" -> false;
+                            default -> throw new IllegalArgumentException("--sync-fsync takes on, off or on,off");
+                        }).toList(), settings.resyncSizes());
+                case "--resync-sizes" -> settings = settings.withSync(settings.syncSize(), settings.syncFsync(),
+                        Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList());
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: [--runs N] [--warmups N] [--only 1,3,7] [--no-external] [--smoke] [--json F]");
+                            + "; usage: [--runs N] [--warmups N] [--only 1,3,7] [--no-external] [--smoke] [--json F]"
+                            + " [--sync-size N] [--sync-fsync on,off] [--resync-sizes 10000,100000]");
                     System.exit(64);
                 }
             }
@@ -79,6 +92,7 @@ public final class BenchmarkMain {
             String smallUser = dovecot.newUser();
             String popUser = dovecot.newUser();
             String bigUser = dovecot.newUser();
+            String syncUser = dovecot.newUser();
             if (only.contains("1") || only.contains("2") || only.contains("6")) {
                 dovecot.deliverMany(listUser, "INBOX", numbered(settings.listSize()));
             }
@@ -95,6 +109,8 @@ public final class BenchmarkMain {
                 }
                 dovecot.deliverMany(popUser, "INBOX", pop);
             }
+            long syncBytes = only.contains("4")
+                    ? seedSized(dovecot, syncUser, settings.syncSize(), settings.syncMessageSize()) : 0;
             byte[] big = null;
             if (only.contains("7")) {
                 big = bigMessage(settings.bigMessage());
@@ -115,13 +131,21 @@ public final class BenchmarkMain {
                 scenario(b, "3 offline POP3", () -> new PopScenario(b, popUser, avg).run());
             }
             if (only.contains("4")) {
-                report.add(Row.skipped("4 initial disconnected sync", settings.listSize() + " msgs",
-                        "mailaccess Replica vs mbsync (isync)", "≤ 1.0× mbsync", "not yet: needs Replica"));
+                for (boolean fsync : settings.syncFsync()) {
+                    scenario(b, SyncScenario.INITIAL, () -> new SyncScenario(b)
+                            .initial(syncUser, settings.syncSize(), syncBytes / settings.syncSize(), fsync));
+                }
             }
             if (only.contains("5")) {
-                report.add(Row.skipped("5 no-change resync", settings.listSize() + " and 100000 msgs",
-                        "mailaccess Replica vs mbsync no-op", "≤ mbsync at 10k, faster at 100k",
-                        "not yet: needs Replica"));
+                for (int n : settings.resyncSizes()) {
+                    scenario(b, SyncScenario.RESYNC, () -> {
+                        String user = dovecot.newUser();
+                        long t1 = System.nanoTime();
+                        seedSized(dovecot, user, n, settings.syncMessageSize());
+                        b.log(Bench.fmt("seeded %d messages in %.1f s", n, Measure.since(t1)));
+                        new SyncScenario(b).resync(user, n, true);
+                    });
+                }
             }
             if (only.contains("6")) {
                 scenario(b, "6 search subject", () -> new SearchScenario(b, listUser).run());
@@ -134,6 +158,10 @@ public final class BenchmarkMain {
             report.note("Ratios are to the floor measured in the same run; absolute seconds depend on the machine, "
                     + "which may be shared and noisy.");
             report.note("commands: client command lines counted by the proxy per run, login included.");
+            if (only.contains("5") && settings.resyncSizes().stream().noneMatch(n -> n >= 100_000)) {
+                report.note("Scenario 5 ran without its 100,000-message size (opt in with --resync-sizes "
+                        + "10000,100000): the untimed initial sync of 100,000 messages takes each tool long.");
+            }
         } finally {
             Bench.deleteTree(work);
         }
@@ -159,6 +187,22 @@ public final class BenchmarkMain {
             b.report.add(new Row(name, "", "(scenario failed)", null, Double.NaN, "", "", "", "FAILED",
                     why.length() > 400 ? why.substring(0, 400) + "…" : why));
         }
+    }
+
+    /** Delivers {@code n} messages of about {@code size} bytes in chunks; returns their total size. */
+    static long seedSized(DovecotFixture dovecot, String user, int n, int size) {
+        long bytes = 0;
+        List<byte[]> chunk = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            byte[] m = sized(i, size);
+            bytes += m.length;
+            chunk.add(m);
+            if (chunk.size() == 5_000 || i == n) {
+                dovecot.deliverMany(user, "INBOX", chunk);
+                chunk.clear();
+            }
+        }
+        return bytes;
     }
 
     static List<byte[]> numbered(int n) {
