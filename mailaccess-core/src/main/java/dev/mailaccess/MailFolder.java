@@ -181,12 +181,9 @@ public interface MailFolder extends AutoCloseable {
                 continue;
             }
             try (in) {
-                sink.accept(ref, in);
-            } catch (java.io.IOException e) {
-                if (e.getCause() instanceof MailAccessException m) {
-                    throw m; // the download failed, not the sink
-                }
-                throw new java.io.UncheckedIOException(e);
+                dev.mailaccess.internal.ReadTracking.deliver(ref, in, sink);
+            } catch (java.io.IOException closing) {
+                // nothing left to read
             }
         }
     }

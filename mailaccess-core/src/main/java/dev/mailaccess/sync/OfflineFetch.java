@@ -185,26 +185,26 @@ public final class OfflineFetch {
                 }
             }
             listener.started(folderName, pending.size(), pendingBytes);
-            int sinceCommit = 0;
-            for (MessageSummary s : pending) {
-                String key = key(folderName, s.ref());
-                try (InputStream in = folder.openMessage(s.ref())) {
+            // Downloaded in chunks of commitEvery (batched or pipelined by the adapter); after each chunk the state
+            // is committed and the chunk's deletions are sent.
+            Map<MessageRef, MessageSummary> byRef = new HashMap<>();
+            pending.forEach(s -> byRef.put(s.ref(), s));
+            for (int from = 0; from < pending.size(); from += commitEvery) {
+                List<MessageRef> chunk = pending.subList(from, Math.min(pending.size(), from + commitEvery)).stream()
+                        .map(MessageSummary::ref).toList();
+                folder.downloadMessages(chunk, (ref, in) -> {
+                    String key = key(folderName, ref);
                     maildir.deliver(key, in);
-                } catch (MessageGoneException gone) {
-                    continue;
-                } catch (java.io.IOException e) {
-                    throw new ConnectionException("download of " + s.ref() + " failed: " + e.getMessage(), true, e);
-                }
-                stored.add(key);
-                state.add(key, now);
-                c.downloaded++;
-                c.bytes += Math.max(0, s.size());
-                listener.progressed(folderName, c.downloaded, c.bytes);
-                if (shouldDelete(key, now)) {
-                    toDelete.add(s.ref());
-                }
-                if (++sinceCommit >= commitEvery) {
-                    sinceCommit = 0;
+                    stored.add(key);
+                    state.add(key, now);
+                    c.downloaded++;
+                    c.bytes += Math.max(0, byRef.get(ref).size());
+                    listener.progressed(folderName, c.downloaded, c.bytes);
+                    if (shouldDelete(key, now)) {
+                        toDelete.add(ref);
+                    }
+                });
+                if (from + commitEvery < pending.size()) {
                     state.commit();
                     if (!toDelete.isEmpty()) {
                         deleteOnServer(folder, toDelete, exactExpunge, c);

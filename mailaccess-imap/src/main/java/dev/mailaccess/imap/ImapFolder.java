@@ -506,11 +506,8 @@ public final class ImapFolder implements MailFolder {
             if (ba == null) {
                 continue; // expunged meanwhile
             }
-            try (InputStream in = new java.io.ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount())) {
-                sink.accept(ref, in);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            dev.mailaccess.internal.ReadTracking.deliver(ref,
+                    new java.io.ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount()), sink);
         }
     }
 

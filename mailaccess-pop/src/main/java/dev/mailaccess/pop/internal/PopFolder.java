@@ -214,7 +214,7 @@ public final class PopFolder implements MailFolder {
                         continue; // -ERR: deleted meanwhile (another session cannot; a DELE of ours can)
                     }
                     RawRetr.Body body = retr.body();
-                    sink.accept(wanted.get(done), body);
+                    dev.mailaccess.internal.ReadTracking.deliver(wanted.get(done), body, sink);
                     body.skipRest();
                 }
                 if (!retr.drained()) {
