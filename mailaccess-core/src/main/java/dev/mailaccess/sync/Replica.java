@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -122,7 +123,9 @@ import java.util.UUID;
  * {@link ReplicaInUseException} if it is held; {@link #close} releases it, and so does the end of the process.
  */
 public final class Replica implements AutoCloseable {
-    private static final FetchSpec SCAN = FetchSpec.of(FetchSpec.Item.FLAGS, FetchSpec.Item.SIZE);
+    /** INTERNALDATE too: a downloaded message's file gets it as its modification time, as Dovecot's Maildir does. */
+    private static final FetchSpec SCAN = FetchSpec.of(FetchSpec.Item.FLAGS, FetchSpec.Item.SIZE,
+            FetchSpec.Item.INTERNAL_DATE);
     private static final FetchSpec NEW = FetchSpec.of(FetchSpec.Item.ENVELOPE, FetchSpec.Item.FLAGS,
             FetchSpec.Item.SIZE);
     private static final String POP3_ONLY_HERE = "kept on this machine only; another client will not see them";
@@ -411,13 +414,15 @@ public final class Replica implements AutoCloseable {
             Path file = fs.files.get(r.key);
             // the message view reads the file's headers: only needed for one kept without its body
             ReplicaMessage m = file != null ? null : toMessage(fs, r);
-            SearchableMessage.Facts facts = new SearchableMessage.Facts(serverRef(fs, r), r.flags, null, r.size,
-                    null);
             SearchableMessage sm;
             try {
+                Path timed = file != null ? file : Files.exists(headFile(fs, r)) ? headFile(fs, r) : null;
+                java.nio.file.attribute.BasicFileAttributes a = timed == null ? null : Files.readAttributes(timed,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                // the file's modification time is the server's INTERNALDATE (or when it arrived here)
+                SearchableMessage.Facts facts = new SearchableMessage.Facts(serverRef(fs, r), r.flags,
+                        a == null ? null : a.lastModifiedTime().toInstant(), r.size, null);
                 if (file != null) {
-                    java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
-                            java.nio.file.attribute.BasicFileAttributes.class);
                     SearchKey key = new SearchKey(file, a.size(), a.lastModifiedTime().toMillis(), facts);
                     sm = searchCache.get(key);
                     if (sm == null) {
@@ -686,6 +691,7 @@ public final class Replica implements AutoCloseable {
                         if (file == null && from != null && r.downloaded) {
                             try (InputStream in = Files.newInputStream(from)) {
                                 file = dst.maildir.deliver(r.key, in);
+                                Files.setLastModifiedTime(file, Files.getLastModifiedTime(from)); // its received date
                             } catch (IOException e) {
                                 throw new Maildir.StoreException("cannot copy " + from + ": " + e.getMessage(), e);
                             }
@@ -1354,7 +1360,8 @@ public final class Replica implements AutoCloseable {
                         ReplicaStore.save(fs, fsync);
                     }
                     try (InputStream in = Files.newInputStream(file)) {
-                        ref = f.append(in, r.flags, null);
+                        // the file's time is its received date here: the server keeps it as INTERNALDATE
+                        ref = f.append(in, r.flags, Files.getLastModifiedTime(file).toInstant());
                     } catch (IOException e) {
                         throw new Maildir.StoreException("cannot read " + file + ": " + e.getMessage(), e);
                     }
@@ -1403,7 +1410,13 @@ public final class Replica implements AutoCloseable {
                         bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
                         bigEnvelopes.put(m.ref().toString(), envelopeText(m));
                     }
-                    keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid());
+                    Map<MessageRef, Instant> received = new HashMap<>();
+                    fresh.values().forEach(m -> {
+                        if (m.internalDate() != null) {
+                            received.put(m.ref(), m.internalDate());
+                        }
+                    });
+                    keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid(), received);
                 }
             }
             List<MessageRef> wanted = new ArrayList<>();
@@ -1434,6 +1447,7 @@ public final class Replica implements AutoCloseable {
                 } else {
                     HeadCapture head = new HeadCapture(in);
                     p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
+                    receivedAt(p, fresh.get(ref.uid()).internalDate());
                     r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
                     String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
                     r.size = Long.parseLong(name.substring(name.indexOf(",S=") + 3, name.indexOf(":2,")));
@@ -1465,14 +1479,20 @@ public final class Replica implements AutoCloseable {
      * FETCH each). A cache of server data: written without fsync; a missing block falls back to the envelope.
      */
     private void keepHeaderBlocks(FolderState fs, MailFolder f, List<MessageRef> refs,
-                                  java.util.function.Function<MessageRef, String> keyOf) {
+                                  java.util.function.Function<MessageRef, String> keyOf,
+                                  Map<MessageRef, Instant> receivedDates) {
         Path dir = headDir(fs);
         try {
             Files.createDirectories(dir);
             for (int i = 0; i < refs.size(); i += 500) {
                 for (Map.Entry<MessageRef, byte[]> e : f.headerBlocks(refs.subList(i, Math.min(refs.size(), i + 500)))
                         .entrySet()) {
-                    Files.write(dir.resolve(keyOf.apply(e.getKey())), e.getValue());
+                    Path head = dir.resolve(keyOf.apply(e.getKey()));
+                    Files.write(head, e.getValue());
+                    Instant received = receivedDates.get(e.getKey());
+                    if (received != null) {
+                        Files.setLastModifiedTime(head, java.nio.file.attribute.FileTime.from(received));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -1486,6 +1506,18 @@ public final class Replica implements AutoCloseable {
 
     private Path headFile(FolderState fs, Rec r) {
         return headDir(fs).resolve(r.key);
+    }
+
+    /** Gives a stored message its server INTERNALDATE as modification time (the Maildir convention). */
+    private static void receivedAt(Path file, Instant internalDate) {
+        if (internalDate == null) {
+            return;
+        }
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(internalDate));
+        } catch (IOException e) {
+            throw new Maildir.StoreException("cannot set the date of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Rec newRec(long uidValidity, MessageSummary m) {
@@ -1673,7 +1705,7 @@ public final class Replica implements AutoCloseable {
                             FetchSpec.Item.SIZE))) {
                         bigEnvelopes.put(m.ref().uidl(), m);
                     }
-                    keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32));
+                    keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32), Map.of());
                 }
             }
             for (MessageSummary m : server.values()) {
