@@ -24,7 +24,13 @@ final class SectionStream extends InputStream {
     private final MessageRef ref;
     private final String section;
     private final String where;
-    private final int chunkSize;
+    /**
+     * Bytes asked for per FETCH: starts at the configured chunk (a small message takes one round trip) and doubles
+     * up to {@link #MAX_CHUNK} while the stream is read, so a 100 MB message takes about 30 round trips, not 400,
+     * with at most one chunk (and Angus's copy of it) in memory.
+     */
+    private int chunkSize;
+    static final int MAX_CHUNK = 4 << 20;
     private final Translator translator;
     private long pos;
     private long remaining;
@@ -90,6 +96,9 @@ final class SectionStream extends InputStream {
         }
         long uid = ref.uid();
         long start = pos;
+        if (start > 0) {
+            chunkSize = (int) Math.min(MAX_CHUNK, 2L * chunkSize);
+        }
         String command = "UID FETCH " + uid + " (BODY.PEEK[" + section + "]<" + start + "." + count + ">)";
         BODY body = (BODY) folder.doCommand(p -> {
             Response[] r = p.command(command, null);

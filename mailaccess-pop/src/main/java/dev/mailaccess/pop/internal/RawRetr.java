@@ -114,48 +114,57 @@ final class RawRetr {
             return n < 0 ? -1 : one[0] & 0xff;
         }
 
+        /** Fills {@code b} across line ends with what has arrived, blocking only while it has nothing to give. */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (done) {
                 return -1;
             }
-            if (len == 0) {
-                return 0;
-            }
-            if (lineStart) {
-                if (!fill(2)) {
-                    throw new EOFException("the server closed the connection during RETR");
-                }
-                if (buf[pos] == '.') {
-                    if (buf[pos + 1] == '\r') { // ".\r\n" ends the message
-                        if (!fill(3)) {
-                            throw new EOFException("the server closed the connection during RETR");
-                        }
-                        pos += 3;
-                        done = true;
-                        return -1;
+            int total = 0;
+            while (total < len) {
+                if (lineStart) {
+                    if (total > 0 && end - pos < 3) {
+                        break; // deciding about a dot would mean waiting: hand out what is here
                     }
-                    pos++; // a stuffed dot
+                    if (!fill(2)) {
+                        throw new EOFException("the server closed the connection during RETR");
+                    }
+                    if (buf[pos] == '.') {
+                        if (buf[pos + 1] == '\r') { // ".\r\n" ends the message
+                            if (!fill(3)) {
+                                throw new EOFException("the server closed the connection during RETR");
+                            }
+                            pos += 3;
+                            done = true;
+                            break;
+                        }
+                        pos++; // a stuffed dot
+                    }
+                    lineStart = false;
                 }
-                lineStart = false;
+                if (pos == end) {
+                    if (total > 0) {
+                        break;
+                    }
+                    if (!fill(1)) {
+                        throw new EOFException("the server closed the connection during RETR");
+                    }
+                }
+                int limit = Math.min(end, pos + (len - total));
+                int i = pos;
+                while (i < limit && buf[i] != '\n') {
+                    i++;
+                }
+                if (i < limit) {
+                    i++; // through the line end
+                    lineStart = true;
+                }
+                System.arraycopy(buf, pos, b, off + total, i - pos);
+                total += i - pos;
+                pos = i;
             }
-            if (pos == end && !fill(1)) {
-                throw new EOFException("the server closed the connection during RETR");
-            }
-            int limit = Math.min(end, pos + len);
-            int i = pos;
-            while (i < limit && buf[i] != '\n') {
-                i++;
-            }
-            if (i < limit) {
-                i++; // through the line end
-                lineStart = true;
-            }
-            int n = i - pos;
-            System.arraycopy(buf, pos, b, off, n);
-            pos = i;
-            return n;
+            return total == 0 && done ? -1 : total;
         }
 
         /** Reads and drops the rest of the message, so the next answer can be read. */
