@@ -194,7 +194,7 @@ public final class OfflineFetch {
                         .map(MessageSummary::ref).toList();
                 folder.downloadMessages(chunk, (ref, in) -> {
                     String key = key(folderName, ref);
-                    maildir.deliver(key, in);
+                    maildir.deliverUnsynced(key, in); // new/ is fsynced once per chunk, before the commit
                     stored.add(key);
                     state.add(key, now);
                     c.downloaded++;
@@ -205,6 +205,7 @@ public final class OfflineFetch {
                     }
                 });
                 if (from + commitEvery < pending.size()) {
+                    maildir.syncDirectories();
                     state.commit();
                     if (!toDelete.isEmpty()) {
                         deleteOnServer(folder, toDelete, exactExpunge, c);
@@ -214,6 +215,9 @@ public final class OfflineFetch {
                     }
                 }
             }
+            // before anything is recorded or deleted, every file here is durable, also those an interrupted run
+            // renamed into new/ without this fsync
+            maildir.syncDirectories();
             state.commit();
             if (!toDelete.isEmpty()) {
                 deleteOnServer(folder, toDelete, exactExpunge, c);

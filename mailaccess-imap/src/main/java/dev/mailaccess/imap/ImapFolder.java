@@ -95,6 +95,8 @@ public final class ImapFolder implements MailFolder {
     /** How the folder's connection failed, as Angus saw it (its own exceptions drop the cause). */
     private volatile Exception connectionFailure;
     private final ResponseHandler failureWatcher;
+    /** UID to size of the last listing with sizes (sizes of a UID never change). */
+    private volatile Map<Long, Long> lastListedSizes = Map.of();
 
     ImapFolder(ImapSession session, IMAPFolder folder, String path, AccessMode mode) throws MessagingException {
         this.session = session;
@@ -311,16 +313,24 @@ public final class ImapFolder implements MailFolder {
         folder.fetch(arr, profile(spec));
         ensureOpen();
         List<MessageSummary> out = new ArrayList<>(arr.length);
+        Map<Long, Long> sizes = spec.has(FetchSpec.Item.SIZE) ? new java.util.HashMap<>() : null;
         for (Message m : arr) {
             if (m.isExpunged()) {
                 continue;
             }
             IMAPMessage im = (IMAPMessage) m;
             try {
-                out.add(summary(im, spec));
+                MessageSummary summary = summary(im, spec);
+                out.add(summary);
+                if (sizes != null) {
+                    sizes.put(summary.ref().uid(), summary.size());
+                }
             } catch (MessageRemovedException e) {
                 // expunged by another client during the listing: left out, as for a vanished ref
             }
+        }
+        if (sizes != null) {
+            lastListedSizes = sizes; // lets downloadMessages skip its size FETCH right after a listing
         }
         return List.copyOf(out);
     }
@@ -458,13 +468,18 @@ public final class ImapFolder implements MailFolder {
             return;
         }
         Map<Long, Long> sizes = new java.util.HashMap<>();
-        uidFetch(refs, "RFC822.SIZE", "reading the sizes of " + refs.size() + " messages").forEach((uid, fr) -> {
-            org.eclipse.angus.mail.imap.protocol.RFC822SIZE size =
-                    fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
-            if (size != null) {
-                sizes.put(uid, size.size);
-            }
-        });
+        Map<Long, Long> listed = lastListedSizes;
+        if (refs.stream().allMatch(r -> listed.containsKey(r.uid()))) {
+            refs.forEach(r -> sizes.put(r.uid(), listed.get(r.uid()))); // sizes never change: no FETCH needed
+        } else {
+            uidFetch(refs, "RFC822.SIZE", "reading the sizes of " + refs.size() + " messages").forEach((uid, fr) -> {
+                org.eclipse.angus.mail.imap.protocol.RFC822SIZE size =
+                        fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
+                if (size != null) {
+                    sizes.put(uid, size.size);
+                }
+            });
+        }
         List<MessageRef> batch = new ArrayList<>();
         long bytes = 0;
         for (MessageRef ref : refs) {
