@@ -109,31 +109,7 @@ public final class Maildir {
      * instead of two.
      */
     public Path deliverUnsynced(String key, InputStream content) {
-        checkKey(key);
-        Path tmp = root.resolve("tmp").resolve(key + SUFFIX + "." + ProcessHandle.current().pid());
-        try {
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                setPrivate(tmp);
-                size = content.transferTo(out);
-                out.flush();
-                if (fsync) {
-                    ch.force(true);
-                }
-            }
-            Path target = root.resolve("new").resolve(key + SUFFIX + ",S=" + size);
-            moveAtomically(tmp, target);
-            return target;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the tmp file is harmless; Maildir readers ignore tmp/
-            }
-            throw new StoreException("cannot store message in " + root + ": " + e.getMessage(), e);
-        }
+        return store(key, content, "new", "");
     }
 
     /**
@@ -146,18 +122,23 @@ public final class Maildir {
      * @throws StoreException when the disk is full or not writable; nothing partial is left in cur/
      */
     public Path deliverUnsynced(String key, InputStream content, String info) {
+        return store(key, content, "cur", info);
+    }
+
+    /** Writes {@code tmp/}, fsyncs the file (when this Maildir fsyncs), renames it into {@code sub/}. */
+    private Path store(String key, InputStream content, String sub, String info) {
         checkKey(key);
         Path tmp = root.resolve("tmp").resolve(key + SUFFIX + "." + ProcessHandle.current().pid());
         try {
+            Files.deleteIfExists(tmp); // left by a crash: created anew, private from the start
             long size;
             try (FileChannel ch = FileChannel.open(tmp, PRIVATE_NEW_FILE, PRIVATE)) {
-                OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
-                size = content.transferTo(out);
+                size = content.transferTo(java.nio.channels.Channels.newOutputStream(ch));
                 if (fsync) {
                     ch.force(true);
                 }
             }
-            Path target = root.resolve("cur").resolve(key + SUFFIX + ",S=" + size + info);
+            Path target = root.resolve(sub).resolve(key + SUFFIX + ",S=" + size + info);
             moveAtomically(tmp, target);
             return target;
         } catch (IOException e) {
