@@ -1558,7 +1558,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private Path existingOrDeliver(FolderState fs, String key, InputStream in) {
-        Path existing = fs.maildir.find(key);
+        Path existing = fs.files.get(key); // scan() indexed every file; no listing per message
         return existing != null ? existing : fs.maildir.deliver(key, in);
     }
 
@@ -1695,7 +1695,6 @@ public final class Replica implements AutoCloseable {
                 f.delete(dele); // final at QUIT; the tombstones go when the UIDL list no longer has them
                 c.expunged += dele.size();
             }
-            int sinceCommit = 0;
             Map<String, MessageSummary> bigEnvelopes = new HashMap<>();
             if (maxMessageSize > 0) {
                 List<MessageRef> big = server.values().stream().filter(m -> m.size() > maxMessageSize
@@ -1708,6 +1707,7 @@ public final class Replica implements AutoCloseable {
                     keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32), Map.of());
                 }
             }
+            Map<String, Rec> wanted = new LinkedHashMap<>();
             for (MessageSummary m : server.values()) {
                 if (byUidl.containsKey(m.ref().uidl())) {
                     continue;
@@ -1729,23 +1729,33 @@ public final class Replica implements AutoCloseable {
                     c.headersOnly++;
                     continue;
                 }
+                wanted.put(r.uidl, r);
+            }
+            int[] sinceCommit = {0};
+            // pipelined RETR (see MailFolder.downloadMessages); files straight into cur/, the directory fsynced
+            // before each state save, as for IMAP
+            f.downloadMessages(wanted.values().stream().map(r -> MessageRef.pop3(r.uidl)).toList(), (ref, in) -> {
+                Rec r = wanted.get(ref.uidl());
+                Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
                 Path p;
-                try (InputStream in = f.openMessage(m.ref())) {
-                    p = existingOrDeliver(fs, r.key, in);
-                } catch (MessageGoneException e) {
-                    continue;
-                } catch (IOException e) {
-                    throw new ConnectionException("download of " + m.ref() + " failed: " + e.getMessage(), true, e);
+                if (existing != null) {
+                    p = existing;
+                    r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+                } else {
+                    HeadCapture head = new HeadCapture(in);
+                    p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
+                    r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
                 }
-                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
                 fs.recs.put(r.key, r);
-                ReplicaStore.placeFile(fs, r, p, fsync);
+                ReplicaStore.placeFile(fs, r, p, false);
                 c.downloaded++;
-                if (++sinceCommit >= 200) {
-                    sinceCommit = 0;
+                if (++sinceCommit[0] >= 500) {
+                    sinceCommit[0] = 0;
+                    fs.maildir.syncDirectories();
                     ReplicaStore.save(fs, fsync);
                 }
-            }
+            });
+            fs.maildir.syncDirectories();
             fs.dirty = true;
         }
     }
