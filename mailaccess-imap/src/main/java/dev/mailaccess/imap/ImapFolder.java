@@ -280,9 +280,77 @@ public final class ImapFolder implements MailFolder {
     @Override
     public List<MessageSummary> summaries(FetchSpec spec) {
         return call("listing summaries", null, () -> {
+            if (spec.headers().isEmpty() && !spec.has(FetchSpec.Item.STRUCTURE) && folder.getMessageCount() > 0) {
+                return listAll(spec);
+            }
             refresh();
             return summarize(List.of(folder.getMessages()), spec);
         });
+    }
+
+    /**
+     * One raw {@code UID FETCH 1:* (UID …)}, its answers turned into summaries directly: no NOOP first (the answer
+     * covers whatever is in the folder now) and no Angus message objects (their per-message bookkeeping was most
+     * of the cost above the wire's). Structure and header fields still go through Angus.
+     */
+    private List<MessageSummary> listAll(FetchSpec spec) throws MessagingException {
+        StringBuilder items = new StringBuilder("UID");
+        if (spec.has(FetchSpec.Item.ENVELOPE)) {
+            items.append(" ENVELOPE");
+        }
+        if (spec.has(FetchSpec.Item.FLAGS)) {
+            items.append(" FLAGS");
+        }
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            items.append(" RFC822.SIZE");
+        }
+        if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
+            items.append(" INTERNALDATE");
+        }
+        String command = "UID FETCH 1:* (" + items + ")";
+        Response[] answers = (Response[]) folder.doCommand(p -> {
+            Response[] r = p.command(command, null);
+            p.notifyResponseHandlers(java.util.Arrays.stream(r).filter(x -> !(x instanceof FetchResponse))
+                    .toArray(Response[]::new));
+            p.handleResult(r[r.length - 1]);
+            return r;
+        });
+        ensureOpen();
+        List<MessageSummary> out = new ArrayList<>(answers.length);
+        Map<Long, Long> sizes = spec.has(FetchSpec.Item.SIZE) ? new java.util.HashMap<>() : null;
+        for (Response x : answers) {
+            if (!(x instanceof FetchResponse fr)) {
+                continue;
+            }
+            UID uid = fr.getItem(UID.class);
+            if (uid == null) {
+                continue;
+            }
+            org.eclipse.angus.mail.imap.protocol.ENVELOPE env =
+                    fr.getItem(org.eclipse.angus.mail.imap.protocol.ENVELOPE.class);
+            org.eclipse.angus.mail.imap.protocol.FLAGS flags =
+                    fr.getItem(org.eclipse.angus.mail.imap.protocol.FLAGS.class);
+            org.eclipse.angus.mail.imap.protocol.RFC822SIZE size =
+                    fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
+            org.eclipse.angus.mail.imap.protocol.INTERNALDATE date =
+                    fr.getItem(org.eclipse.angus.mail.imap.protocol.INTERNALDATE.class);
+            MessageSummary m = new MessageSummary(MessageRef.imap(uidValidity, uid.uid),
+                    spec.has(FetchSpec.Item.ENVELOPE) && env != null ? MimeConversion.envelope(env) : null,
+                    spec.has(FetchSpec.Item.FLAGS) && flags != null ? MimeConversion.flags(flags) : null,
+                    spec.has(FetchSpec.Item.SIZE) && size != null ? size.size : -1,
+                    spec.has(FetchSpec.Item.INTERNAL_DATE) && date != null && date.getDate() != null
+                            ? date.getDate().toInstant() : null,
+                    null, Map.of());
+            out.add(m);
+            if (sizes != null) {
+                sizes.put(uid.uid, m.size());
+            }
+        }
+        out.sort(Comparator.comparingLong(m -> m.ref().uid()));
+        if (sizes != null) {
+            lastListedSizes = sizes;
+        }
+        return List.copyOf(out);
     }
 
     @Override

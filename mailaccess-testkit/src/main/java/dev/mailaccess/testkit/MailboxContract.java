@@ -383,7 +383,9 @@ public abstract class MailboxContract {
             System.out.printf("[%s %s] commands to list 10 summaries: %d, %d summaries: %d%n",
                     fixture().name(), protocol(), forTen, count, forAll);
             if (isImap()) {
-                assertThat(forAll).as(proxy.describeCommands()).isEqualTo(forTen).isLessThanOrEqualTo(3);
+                // constant whatever the size: the newest 10 and all 1,000 alike take a command or two
+                assertThat(forAll).as(proxy.describeCommands()).isBetween(1, 3).isLessThanOrEqualTo(forTen);
+                assertThat(forTen).isBetween(1, 3);
             } else {
                 // Headers of the 10 already listed are reused within the session.
                 assertThat(forAll).isGreaterThanOrEqualTo(count - 10);

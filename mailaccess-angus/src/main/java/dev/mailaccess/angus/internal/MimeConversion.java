@@ -54,6 +54,39 @@ public final class MimeConversion {
                 inReplyTo, safeMessageId(m));
     }
 
+    /**
+     * The same envelope from an IMAP ENVELOPE item read without an {@link IMAPMessage}, with {@link IMAPMessage}'s
+     * rules: From falls back to Sender, Sender is its first address, Reply-To falls back to From.
+     */
+    public static Envelope envelope(org.eclipse.angus.mail.imap.protocol.ENVELOPE e) {
+        List<Address> from = addresses(e.from == null || e.from.length == 0 ? e.sender : e.from);
+        List<Address> sender = e.sender == null || e.sender.length == 0 ? List.of() : addresses(
+                new InternetAddress[] {e.sender[0]});
+        List<Address> replyTo = addresses(e.replyTo);
+        String subject = e.subject == null ? "" : decodeText(MimeUtility.unfold(e.subject));
+        return new Envelope(
+                e.date == null ? null : OffsetDateTime.ofInstant(e.date.toInstant(), ZoneOffset.UTC),
+                subject,
+                from, sender.isEmpty() ? from : sender, replyTo.isEmpty() ? from : replyTo,
+                addresses(e.to), addresses(e.cc), addresses(e.bcc),
+                nullToEmpty(e.inReplyTo), nullToEmpty(e.messageId));
+    }
+
+    private static List<Address> addresses(jakarta.mail.Address[] raw) {
+        if (raw == null) {
+            return List.of();
+        }
+        List<Address> out = new ArrayList<>(raw.length);
+        for (jakarta.mail.Address a : raw) {
+            if (a instanceof InternetAddress ia) {
+                out.add(new Address(ia.getPersonal(), ia.getAddress()));
+            } else {
+                out.add(new Address("", a.toString()));
+            }
+        }
+        return out;
+    }
+
     private static String nullToEmpty(String s) {
         return s == null ? "" : s.strip();
     }
@@ -99,18 +132,7 @@ public final class MimeConversion {
             String value = firstHeader(m, header);
             return value.isEmpty() ? List.of() : List.of(new Address(decodeText(value), ""));
         }
-        if (raw == null) {
-            return List.of();
-        }
-        List<Address> out = new ArrayList<>(raw.length);
-        for (jakarta.mail.Address a : raw) {
-            if (a instanceof InternetAddress ia) {
-                out.add(new Address(ia.getPersonal(), ia.getAddress()));
-            } else {
-                out.add(new Address("", a.toString()));
-            }
-        }
-        return out;
+        return addresses(raw);
     }
 
     /** The first value of a header, unfolded, or empty. */
