@@ -1419,7 +1419,7 @@ public final class Replica implements AutoCloseable {
                     keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid(), received);
                 }
             }
-            List<MessageRef> wanted = new ArrayList<>();
+            Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
             for (MessageSummary m : fresh.values()) {
                 if (maxMessageSize > 0 && m.size() > maxMessageSize) {
                     Rec r = newRec(uv, m);
@@ -1430,39 +1430,10 @@ public final class Replica implements AutoCloseable {
                     fs.highestUid = Math.max(fs.highestUid, r.uid);
                     c.headersOnly++;
                 } else {
-                    wanted.add(m.ref());
+                    wanted.put(m.ref(), newRec(uv, m));
                 }
             }
-            int[] sinceCommit = {0};
-            // batched: a few round trips per thousand small messages (see MailFolder.downloadMessages)
-            // Each file is written straight into cur/ under its final name and fsynced; the directory is fsynced
-            // once before each state save, so the state never names a message that is not durable.
-            f.downloadMessages(wanted, (ref, in) -> {
-                Rec r = newRec(uv, fresh.get(ref.uid()));
-                Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
-                Path p;
-                if (existing != null) {
-                    p = existing;
-                    r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
-                } else {
-                    HeadCapture head = new HeadCapture(in);
-                    p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
-                    receivedAt(p, fresh.get(ref.uid()).internalDate());
-                    r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
-                    String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
-                    r.size = Long.parseLong(name.substring(name.indexOf(",S=") + 3, name.indexOf(":2,")));
-                }
-                fs.recs.put(r.key, r);
-                ReplicaStore.placeFile(fs, r, p, false);
-                c.downloaded++;
-                fs.highestUid = Math.max(fs.highestUid, r.uid);
-                if (++sinceCommit[0] >= 500) {
-                    sinceCommit[0] = 0;
-                    fs.maildir.syncDirectories();
-                    ReplicaStore.save(fs, fsync);
-                }
-            });
-            fs.maildir.syncDirectories();
+            download(fs, f, wanted, ref -> fresh.get(ref.uid()).internalDate(), c);
             fs.uidValidity = uv;
             fs.uidNext = s.uidNext();
             fs.modSeq = Math.max(0, s.highestModSeq());
@@ -1506,6 +1477,42 @@ public final class Replica implements AutoCloseable {
 
     private Path headFile(FolderState fs, Rec r) {
         return headDir(fs).resolve(r.key);
+    }
+
+    /**
+     * Downloads new messages into a folder's Maildir, batched or pipelined by the adapter
+     * ({@link MailFolder#downloadMessages}). Each file goes straight into cur/ under its final name and is fsynced;
+     * the directory is fsynced once before each state save, so the state never names a message that is not durable.
+     */
+    private void download(FolderState fs, MailFolder f, Map<MessageRef, Rec> wanted,
+                          java.util.function.Function<MessageRef, Instant> receivedDate, Counts c) {
+        int[] sinceCommit = {0};
+        f.downloadMessages(wanted.keySet(), (ref, in) -> {
+            Rec r = wanted.get(ref);
+            Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
+            Path p;
+            if (existing != null) {
+                p = existing;
+                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+            } else {
+                HeadCapture head = new HeadCapture(in);
+                p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
+                receivedAt(p, receivedDate.apply(ref));
+                r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
+                String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
+                r.size = Long.parseLong(name.substring(name.indexOf(",S=") + 3, name.indexOf(":2,")));
+            }
+            fs.recs.put(r.key, r);
+            ReplicaStore.placeFile(fs, r, p, false);
+            c.downloaded++;
+            fs.highestUid = Math.max(fs.highestUid, r.uid);
+            if (++sinceCommit[0] >= 500) {
+                sinceCommit[0] = 0;
+                fs.maildir.syncDirectories();
+                ReplicaStore.save(fs, fsync);
+            }
+        });
+        fs.maildir.syncDirectories();
     }
 
     /** Gives a stored message its server INTERNALDATE as modification time (the Maildir convention). */
@@ -1707,7 +1714,7 @@ public final class Replica implements AutoCloseable {
                     keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32), Map.of());
                 }
             }
-            Map<String, Rec> wanted = new LinkedHashMap<>();
+            Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
             for (MessageSummary m : server.values()) {
                 if (byUidl.containsKey(m.ref().uidl())) {
                     continue;
@@ -1729,33 +1736,9 @@ public final class Replica implements AutoCloseable {
                     c.headersOnly++;
                     continue;
                 }
-                wanted.put(r.uidl, r);
+                wanted.put(m.ref(), r);
             }
-            int[] sinceCommit = {0};
-            // pipelined RETR (see MailFolder.downloadMessages); files straight into cur/, the directory fsynced
-            // before each state save, as for IMAP
-            f.downloadMessages(wanted.values().stream().map(r -> MessageRef.pop3(r.uidl)).toList(), (ref, in) -> {
-                Rec r = wanted.get(ref.uidl());
-                Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
-                Path p;
-                if (existing != null) {
-                    p = existing;
-                    r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
-                } else {
-                    HeadCapture head = new HeadCapture(in);
-                    p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
-                    r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
-                }
-                fs.recs.put(r.key, r);
-                ReplicaStore.placeFile(fs, r, p, false);
-                c.downloaded++;
-                if (++sinceCommit[0] >= 500) {
-                    sinceCommit[0] = 0;
-                    fs.maildir.syncDirectories();
-                    ReplicaStore.save(fs, fsync);
-                }
-            });
-            fs.maildir.syncDirectories();
+            download(fs, f, wanted, ref -> null, c); // POP3 has no received date
             fs.dirty = true;
         }
     }

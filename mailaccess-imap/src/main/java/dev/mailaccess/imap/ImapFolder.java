@@ -307,25 +307,13 @@ public final class ImapFolder implements MailFolder {
         if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
             items.append(" INTERNALDATE");
         }
-        String command = "UID FETCH 1:* (" + items + ")";
-        Response[] answers = (Response[]) folder.doCommand(p -> {
-            Response[] r = p.command(command, null);
-            p.notifyResponseHandlers(java.util.Arrays.stream(r).filter(x -> !(x instanceof FetchResponse))
-                    .toArray(Response[]::new));
-            p.handleResult(r[r.length - 1]);
-            return r;
-        });
+        Map<Long, FetchResponse> answers = rawFetch("UID FETCH 1:* (" + items + ")");
         ensureOpen();
-        List<MessageSummary> out = new ArrayList<>(answers.length);
+        List<MessageSummary> out = new ArrayList<>(answers.size());
         Map<Long, Long> sizes = spec.has(FetchSpec.Item.SIZE) ? new java.util.HashMap<>() : null;
-        for (Response x : answers) {
-            if (!(x instanceof FetchResponse fr)) {
-                continue;
-            }
-            UID uid = fr.getItem(UID.class);
-            if (uid == null) {
-                continue;
-            }
+        for (Map.Entry<Long, FetchResponse> answer : answers.entrySet()) {
+            FetchResponse fr = answer.getValue();
+            long uid = answer.getKey();
             org.eclipse.angus.mail.imap.protocol.ENVELOPE env =
                     fr.getItem(org.eclipse.angus.mail.imap.protocol.ENVELOPE.class);
             org.eclipse.angus.mail.imap.protocol.FLAGS flags =
@@ -334,7 +322,7 @@ public final class ImapFolder implements MailFolder {
                     fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
             org.eclipse.angus.mail.imap.protocol.INTERNALDATE date =
                     fr.getItem(org.eclipse.angus.mail.imap.protocol.INTERNALDATE.class);
-            MessageSummary m = new MessageSummary(MessageRef.imap(uidValidity, uid.uid),
+            MessageSummary m = new MessageSummary(MessageRef.imap(uidValidity, uid),
                     spec.has(FetchSpec.Item.ENVELOPE) && env != null ? MimeConversion.envelope(env) : null,
                     spec.has(FetchSpec.Item.FLAGS) && flags != null ? MimeConversion.flags(flags) : null,
                     spec.has(FetchSpec.Item.SIZE) && size != null ? size.size : -1,
@@ -343,7 +331,7 @@ public final class ImapFolder implements MailFolder {
                     null, Map.of());
             out.add(m);
             if (sizes != null) {
-                sizes.put(uid.uid, m.size());
+                sizes.put(uid, m.size());
             }
         }
         out.sort(Comparator.comparingLong(m -> m.ref().uid()));
@@ -602,13 +590,22 @@ public final class ImapFolder implements MailFolder {
     private Map<Long, FetchResponse> uidFetch(Collection<MessageRef> refs, String items, String what) {
         long[] uids = refs.stream().mapToLong(MessageRef::uid).sorted().distinct().toArray();
         String command = "UID FETCH " + UIDSet.toString(UIDSet.createUIDSets(uids)) + " (UID " + items + ")";
-        @SuppressWarnings("unchecked")
-        Map<Long, FetchResponse> answers = call(what, null, () -> (Map<Long, FetchResponse>) folder.doCommand(p -> {
+        return call(what, null, () -> rawFetch(command));
+    }
+
+    /**
+     * Sends a FETCH command as it is and returns its answers keyed by the UID each carries, in the server's order.
+     * The folder still gets the unsolicited responses (EXISTS, EXPUNGE, ...), not the FETCH answers: some servers
+     * (GreenMail) number those as if an expunge reported later in the same answer had already happened.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<Long, FetchResponse> rawFetch(String command) throws MessagingException {
+        return (Map<Long, FetchResponse>) folder.doCommand(p -> {
             Response[] r = p.command(command, null);
             p.notifyResponseHandlers(java.util.Arrays.stream(r).filter(x -> !(x instanceof FetchResponse))
                     .toArray(Response[]::new));
             p.handleResult(r[r.length - 1]);
-            Map<Long, FetchResponse> out = new java.util.HashMap<>();
+            Map<Long, FetchResponse> out = new LinkedHashMap<>();
             for (Response x : r) {
                 if (x instanceof FetchResponse fr) {
                     UID u = fr.getItem(UID.class);
@@ -618,8 +615,7 @@ public final class ImapFolder implements MailFolder {
                 }
             }
             return out;
-        }));
-        return answers;
+        });
     }
 
     /** One {@code UID FETCH set (UID BODY.PEEK[HEADER])} for all of them. */
