@@ -1,30 +1,17 @@
 package dev.mailaccess.imap;
 
-import dev.mailaccess.testkit.DovecotFixture;
 import dev.mailaccess.testkit.MailServerFixture;
 import dev.mailaccess.testkit.SearchDifferentialContract;
+import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.SearchQueryGenerator.Kind;
-import org.junit.jupiter.api.AfterAll;
 
 import java.util.Map;
 
 /** The differential search test over IMAP against a real Dovecot. */
 class DovecotImapSearchTest extends SearchDifferentialContract {
-    private DovecotFixture server;
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected MailServerFixture fixture() {
-        if (server == null) {
-            server = DovecotFixture.startOrSkip(); // started before the contract's @BeforeAll seeds it
-        }
-        return server;
+        return SharedServers.dovecot(); // the contract seeds a user of its own
     }
 
     @Override

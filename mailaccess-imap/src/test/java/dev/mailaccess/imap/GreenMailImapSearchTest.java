@@ -1,30 +1,17 @@
 package dev.mailaccess.imap;
 
-import dev.mailaccess.testkit.GreenMailFixture;
 import dev.mailaccess.testkit.MailServerFixture;
 import dev.mailaccess.testkit.SearchDifferentialContract;
+import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.SearchQueryGenerator.Kind;
-import org.junit.jupiter.api.AfterAll;
 
 import java.util.Map;
 
 /** The differential search test over IMAP against embedded GreenMail. */
 class GreenMailImapSearchTest extends SearchDifferentialContract {
-    private GreenMailFixture server;
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected MailServerFixture fixture() {
-        if (server == null) {
-            server = new GreenMailFixture(); // started before the contract's @BeforeAll seeds it
-        }
-        return server;
+        return SharedServers.greenMail(); // the contract seeds a user of its own
     }
 
     @Override
