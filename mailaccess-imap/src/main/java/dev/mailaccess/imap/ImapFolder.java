@@ -289,9 +289,10 @@ public final class ImapFolder implements MailFolder {
     }
 
     /**
-     * One raw {@code UID FETCH 1:* (UID …)}, its answers turned into summaries directly: no NOOP first (the answer
-     * covers whatever is in the folder now) and no Angus message objects (their per-message bookkeeping was most
-     * of the cost above the wire's). Structure and header fields still go through Angus.
+     * One raw {@code UID FETCH 1:* (UID …)}, its answers read and turned into summaries by {@link ListingReader}: no
+     * NOOP first (the answer covers whatever is in the folder now), no Angus message objects and no Angus parsing
+     * (byte-at-a-time reads and per-item objects were most of the cost above the wire's). Structure and header
+     * fields still go through Angus.
      */
     private List<MessageSummary> listAll(FetchSpec spec) throws MessagingException {
         StringBuilder items = new StringBuilder("UID");
@@ -307,35 +308,25 @@ public final class ImapFolder implements MailFolder {
         if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
             items.append(" INTERNALDATE");
         }
-        Map<Long, FetchResponse> answers = rawFetch("UID FETCH 1:* (" + items + ")");
-        ensureOpen();
-        List<MessageSummary> out = new ArrayList<>(answers.size());
-        Map<Long, Long> sizes = spec.has(FetchSpec.Item.SIZE) ? new java.util.HashMap<>() : null;
-        for (Map.Entry<Long, FetchResponse> answer : answers.entrySet()) {
-            FetchResponse fr = answer.getValue();
-            long uid = answer.getKey();
-            org.eclipse.angus.mail.imap.protocol.ENVELOPE env =
-                    fr.getItem(org.eclipse.angus.mail.imap.protocol.ENVELOPE.class);
-            org.eclipse.angus.mail.imap.protocol.FLAGS flags =
-                    fr.getItem(org.eclipse.angus.mail.imap.protocol.FLAGS.class);
-            org.eclipse.angus.mail.imap.protocol.RFC822SIZE size =
-                    fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
-            org.eclipse.angus.mail.imap.protocol.INTERNALDATE date =
-                    fr.getItem(org.eclipse.angus.mail.imap.protocol.INTERNALDATE.class);
-            MessageSummary m = new MessageSummary(MessageRef.imap(uidValidity, uid),
-                    spec.has(FetchSpec.Item.ENVELOPE) && env != null ? MimeConversion.envelope(env) : null,
-                    spec.has(FetchSpec.Item.FLAGS) && flags != null ? MimeConversion.flags(flags) : null,
-                    spec.has(FetchSpec.Item.SIZE) && size != null ? size.size : -1,
-                    spec.has(FetchSpec.Item.INTERNAL_DATE) && date != null && date.getDate() != null
-                            ? date.getDate().toInstant() : null,
-                    null, Map.of());
-            out.add(m);
-            if (sizes != null) {
-                sizes.put(uid, m.size());
+        String command = "UID FETCH 1:* (" + items + ")";
+        @SuppressWarnings("unchecked")
+        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) folder.doCommand(
+                p -> ListingReader.list(p, command, uidValidity));
+        if (answers == null) { // Angus's stream out of reach: Angus reads the answers
+            answers = new LinkedHashMap<>();
+            for (FetchResponse fr : rawFetch(command).values()) {
+                MessageSummary m = ListingReader.summary(fr, uidValidity);
+                answers.put(m.ref().uid(), m);
             }
         }
+        ensureOpen();
+        List<MessageSummary> out = new ArrayList<>(answers.values());
         out.sort(Comparator.comparingLong(m -> m.ref().uid()));
-        if (sizes != null) {
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            Map<Long, Long> sizes = new java.util.HashMap<>(out.size() * 2);
+            for (MessageSummary m : out) {
+                sizes.put(m.ref().uid(), m.size());
+            }
             lastListedSizes = sizes;
         }
         return List.copyOf(out);

@@ -343,6 +343,44 @@ public abstract class MailboxContract {
         }
     }
 
+    /**
+     * Envelopes a client meets in real mail: a group (undisclosed recipients), an address without a domain, a date
+     * with a named zone, a folded encoded subject. Every message is listed, and the whole-folder listing (IMAP: one
+     * FETCH read by the library's own parser) says what the per-message path says.
+     */
+    @Test
+    void listingKeepsMessagesWithOddEnvelopes() {
+        String[] heads = {
+            "From: Ann <ann@example.test>\r\nTo: undisclosed-recipients:;\r\nSubject: group\r\n"
+                    + "Date: Fri, 15 Mar 2024 10:15:30 GMT\r\n",
+            "From: nodomain\r\nTo: Bob <bob@example.test>, carol@example.test\r\nSubject: bare\r\n"
+                    + "Date: 15 Mar 24 10:15 +0100\r\n",
+            "From: =?UTF-8?Q?J=C3=BCrgen?= <j@example.test>\r\nTo: x@example.test\r\n"
+                    + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n =?UTF-8?Q?_aus_K=C3=B6ln?=\r\n"
+                    + "Date: Fri, 15 Mar 2024 10:15:30 +0000 (UTC)\r\n",
+        };
+        for (int i = 0; i < heads.length; i++) {
+            deliver((heads[i] + "Message-ID: <odd-" + i + "@mailaccess.test>\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: text/plain\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            FetchSpec spec = FetchSpec.of(FetchSpec.Item.ENVELOPE);
+            List<MessageSummary> listed = inbox.summaries(spec);
+            assertThat(listed).extracting(m -> m.envelope().subject())
+                    .containsExactly("group", "bare", "Grüße aus Köln");
+            assertThat(listed.get(2).envelope().from().get(0).name()).isEqualTo("Jürgen");
+            assertThat(listed.get(0).envelope().date()).isNotNull();
+            assertThat(listed.get(0).envelope().date().toInstant()).isEqualTo(TestMessages.SENT);
+            assertThat(listed.get(1).envelope().to()).extracting(dev.mailaccess.Address::email)
+                    .containsExactly("bob@example.test", "carol@example.test");
+            List<MessageSummary> each = new ArrayList<>();
+            for (MessageSummary m : listed) {
+                each.addAll(inbox.summaries(List.of(m.ref()), spec));
+            }
+            assertThat(listed).containsExactlyElementsOf(each);
+        }
+    }
+
     @Test
     void newestAndChosenRefsSelectMessages() {
         for (int i = 1; i <= 5; i++) {

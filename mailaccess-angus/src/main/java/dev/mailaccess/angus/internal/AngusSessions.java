@@ -60,6 +60,9 @@ public final class AngusSessions {
             props.put(p + "auth.mechanisms", "XOAUTH2");
             props.put(p + "auth.xoauth2.disable", "false");
         }
+        // Real mail has addresses that fail RFC 822's syntax ("From: nodomain"). Strict parsing made Angus drop such
+        // a message's whole FETCH answer (IMAP) and fail to read its envelope; a reader keeps what is there.
+        props.put("mail.mime.address.strict", "false");
         extra.forEach((k, v) -> props.put(p + k, v));
         return Session.getInstance(props);
     }

@@ -277,7 +277,14 @@ public final class MimeConversion {
         if (f.contains(jakarta.mail.Flags.Flag.DRAFT)) {
             system.add(Flag.DRAFT);
         }
-        Set<String> keywords = new TreeSet<>(List.of(f.getUserFlags()));
+        Set<String> keywords = new TreeSet<>();
+        for (String k : f.getUserFlags()) {
+            // a system flag Angus does not know (\Junk, \Important) comes as a "user flag" with its backslash: it is
+            // no keyword, and the library's flags cannot carry it
+            if (!k.startsWith("\\")) {
+                keywords.add(k);
+            }
+        }
         return new Flags(system, keywords);
     }
 

@@ -1,0 +1,473 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Address;
+import dev.mailaccess.Envelope;
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.angus.internal.MimeConversion;
+import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeUtility;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns one {@code * n FETCH (UID … ENVELOPE … FLAGS … RFC822.SIZE … INTERNALDATE …)} answer, as bytes, into a
+ * {@link MessageSummary} with exactly the values the Angus path gives ({@link MimeConversion#envelope}'s rules for
+ * the envelope, Angus's and {@link MimeConversion#flags}'s for flags). What it does not know (another item, a group address, a date it cannot read
+ * quickly) makes it throw {@link Unparsed}, and the caller hands that answer to Angus instead: the fast path covers
+ * the common answers, the slow one the rest.
+ *
+ * <p>One difference, on purpose: a string with 8-bit bytes that form valid UTF-8 is read as UTF-8 (Angus reads
+ * every byte as a Latin-1 character unless UTF8=ACCEPT is on, which turns raw UTF-8 headers into mojibake).
+ */
+final class SummaryParser {
+    /** This answer needs Angus's parser. Carries no stack trace: it is a routine signal, not an error. */
+    static final class Unparsed extends Exception {
+        Unparsed(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+        "nov", "dec"};
+
+    private final long uidValidity;
+    private MailDateFormat dateFormat;
+    private byte[] b;
+    private int pos;
+    private int end;
+
+    SummaryParser(long uidValidity) {
+        this.uidValidity = uidValidity;
+    }
+
+    /** Whether the response in {@code [from, to)} is an untagged FETCH answer. */
+    static boolean isFetch(byte[] b, int from, int to) {
+        int i = from;
+        if (to - i < 10 || b[i] != '*' || b[i + 1] != ' ') {
+            return false;
+        }
+        i += 2;
+        int digits = i;
+        while (i < to && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
+        return i > digits && i + 7 <= to && b[i] == ' ' && (b[i + 1] | 0x20) == 'f' && (b[i + 2] | 0x20) == 'e'
+                && (b[i + 3] | 0x20) == 't' && (b[i + 4] | 0x20) == 'c' && (b[i + 5] | 0x20) == 'h'
+                && b[i + 6] == ' ';
+    }
+
+    /**
+     * The summary in a FETCH answer; null if it carries no UID (a flag change another client made, reported
+     * unasked). Items not asked for stay empty as in {@link MessageSummary}: null, or -1 for the size.
+     */
+    MessageSummary parse(byte[] bytes, int from, int to) throws Unparsed {
+        b = bytes;
+        pos = from + 2;
+        end = to;
+        while (pos < end && b[pos] != ' ') {
+            pos++;
+        }
+        pos += " FETCH ".length();
+        expect('(');
+        long uid = -1;
+        long size = -1;
+        Flags flags = null;
+        Instant internalDate = null;
+        Envelope envelope = null;
+        while (true) {
+            skipSpaces();
+            if (peek() == ')') {
+                pos++;
+                break;
+            }
+            String item = atom().toUpperCase(java.util.Locale.ROOT);
+            skipSpaces();
+            switch (item) {
+                case "UID" -> uid = number();
+                case "RFC822.SIZE" -> size = number();
+                case "FLAGS" -> flags = flags();
+                case "INTERNALDATE" -> internalDate = internalDate(nstring());
+                case "ENVELOPE" -> envelope = envelope();
+                case "MODSEQ" -> {
+                    expect('(');
+                    number();
+                    expect(')');
+                }
+                default -> throw new Unparsed("item " + item);
+            }
+        }
+        if (uid < 0) {
+            return null;
+        }
+        return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, null,
+                null);
+    }
+
+    private Envelope envelope() throws Unparsed {
+        expect('(');
+        String dateText = nstring();
+        String subject = nstring();
+        List<Address> from = addresses();
+        List<Address> sender = addresses();
+        List<Address> replyTo = addresses();
+        List<Address> to = addresses();
+        List<Address> cc = addresses();
+        List<Address> bcc = addresses();
+        String inReplyTo = nstring();
+        String messageId = nstring();
+        skipSpaces();
+        expect(')');
+        // MimeConversion.envelope(ENVELOPE)'s rules, which are IMAPMessage's
+        if (from.isEmpty()) {
+            from = sender;
+        }
+        if (sender.size() > 1) {
+            sender = List.of(sender.get(0));
+        }
+        return new Envelope(date(dateText), subject == null ? "" : decode(MimeUtility.unfold(subject)),
+                from, sender.isEmpty() ? from : sender, replyTo.isEmpty() ? from : replyTo, to, cc, bcc,
+                inReplyTo == null ? "" : inReplyTo.strip(), messageId == null ? "" : messageId.strip());
+    }
+
+    private List<Address> addresses() throws Unparsed {
+        skipSpaces();
+        if (peek() != '(') {
+            if (nstring() != null) {
+                throw new Unparsed("address list is a string");
+            }
+            return List.of();
+        }
+        pos++;
+        List<Address> out = new ArrayList<>(2);
+        while (true) {
+            skipSpaces();
+            if (peek() == ')') {
+                pos++;
+                return out;
+            }
+            expect('(');
+            String personal = nstring();
+            nstring(); // the source route, obsolete
+            String mailbox = nstring();
+            String host = nstring();
+            skipSpaces();
+            expect(')');
+            if (host == null) {
+                throw new Unparsed("group syntax"); // Angus folds a group into one address; it is rare
+            }
+            String email = mailbox == null || mailbox.isEmpty() ? host
+                    : host.isEmpty() ? mailbox : mailbox + "@" + host;
+            out.add(new Address(personal == null ? "" : decode(personal), email));
+        }
+    }
+
+    /** Angus's reading of a flag list (FLAGS), which goes by the first letter after the backslash. */
+    private Flags flags() throws Unparsed {
+        expect('(');
+        Set<Flag> system = EnumSet.noneOf(Flag.class);
+        Set<String> keywords = null;
+        while (true) {
+            skipSpaces();
+            if (peek() == ')') {
+                pos++;
+                break;
+            }
+            String f = atom();
+            if (f.length() >= 2 && f.charAt(0) == '\\') {
+                switch (Character.toUpperCase(f.charAt(1))) {
+                    case 'S' -> system.add(Flag.SEEN);
+                    case 'A' -> system.add(Flag.ANSWERED);
+                    case 'F' -> system.add(Flag.FLAGGED);
+                    case 'R', '*' -> { } // \Recent and \* are not message flags here
+                    case 'D' -> {
+                        if (f.length() >= 3) {
+                            char c = Character.toUpperCase(f.charAt(2));
+                            if (c == 'E') {
+                                system.add(Flag.DELETED);
+                            } else if (c == 'R') {
+                                system.add(Flag.DRAFT);
+                            }
+                        }
+                    }
+                    default -> { } // a system flag the library's flags cannot carry, dropped as on the Angus path
+                }
+            } else {
+                keywords = keyword(keywords, f);
+            }
+        }
+        return new Flags(system, keywords == null ? Set.of() : keywords);
+    }
+
+    /** Keywords are case-insensitive: of two spellings the last one stays, as in Angus's flags. */
+    private static Set<String> keyword(Set<String> keywords, String f) {
+        Set<String> out = keywords == null ? new TreeSet<>(String.CASE_INSENSITIVE_ORDER) : keywords;
+        out.remove(f);
+        out.add(f);
+        return out;
+    }
+
+    /** {@code dd-Mon-yyyy hh:mm:ss +zzzz}, the day possibly space-padded. */
+    private static Instant internalDate(String s) throws Unparsed {
+        if (s == null) {
+            return null;
+        }
+        int i = s.charAt(0) == ' ' ? 1 : 0;
+        int dash = s.indexOf('-', i);
+        if (dash < 0 || s.length() != dash + 24) {
+            throw new Unparsed("INTERNALDATE " + s);
+        }
+        try {
+            int day = Integer.parseInt(s, i, dash, 10);
+            int month = month(s, dash + 1);
+            int year = Integer.parseInt(s, dash + 5, dash + 9, 10);
+            return instant(s, year, month, day, dash + 10, dash + 19);
+        } catch (NumberFormatException | DateTimeException e) {
+            throw new Unparsed("INTERNALDATE " + s);
+        }
+    }
+
+    /**
+     * The Date of an envelope. The usual form ({@code [Day, ]d Mon yyyy hh:mm[:ss] +zzzz}, an optional comment
+     * after it) is read here; anything else goes to Angus's lenient {@link MailDateFormat}, as the Angus path does.
+     */
+    private OffsetDateTime date(String s) {
+        if (s == null) {
+            return null;
+        }
+        Instant fast = quickDate(s.strip());
+        if (fast != null) {
+            return OffsetDateTime.ofInstant(fast, ZoneOffset.UTC);
+        }
+        if (dateFormat == null) {
+            dateFormat = new MailDateFormat();
+        }
+        try {
+            return OffsetDateTime.ofInstant(dateFormat.parse(s).toInstant(), ZoneOffset.UTC);
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Instant quickDate(String s) {
+        try {
+            int i = 0;
+            int comma = s.indexOf(',');
+            if (comma >= 0) {
+                if (comma != 3) {
+                    return null;
+                }
+                i = 4;
+                while (i < s.length() && s.charAt(i) == ' ') {
+                    i++;
+                }
+            }
+            int sp = s.indexOf(' ', i);
+            if (sp < 0 || sp - i < 1 || sp - i > 2) {
+                return null;
+            }
+            int day = Integer.parseInt(s, i, sp, 10);
+            int month = month(s, sp + 1);
+            if (s.length() < sp + 20 || s.charAt(sp + 4) != ' ' || s.charAt(sp + 9) != ' ') {
+                return null;
+            }
+            int year = Integer.parseInt(s, sp + 5, sp + 9, 10);
+            int t = sp + 10;
+            int zone;
+            if (s.length() >= t + 14 && s.charAt(t + 5) == ':' && s.charAt(t + 8) == ' ') {
+                zone = t + 9;
+            } else {
+                return null; // no seconds and other variants: the lenient parser
+            }
+            if (!(s.length() == zone + 5 || s.length() > zone + 6 && s.charAt(zone + 5) == ' '
+                    && s.charAt(zone + 6) == '(' && s.endsWith(")"))) {
+                return null;
+            }
+            return instant(s, year, month, day, t, zone);
+        } catch (NumberFormatException | DateTimeException | Unparsed e) {
+            return null;
+        }
+    }
+
+    /** The instant of a date whose time {@code hh:mm:ss} starts at {@code time} and zone {@code +hhmm} at zone. */
+    private static Instant instant(String s, int year, int month, int day, int time, int zone)
+            throws Unparsed {
+        if (s.charAt(time + 2) != ':' || s.charAt(time + 5) != ':' || s.charAt(time + 8) != ' ') {
+            throw new Unparsed("time");
+        }
+        int hour = Integer.parseInt(s, time, time + 2, 10);
+        int minute = Integer.parseInt(s, time + 3, time + 5, 10);
+        int second = Integer.parseInt(s, time + 6, time + 8, 10);
+        char sign = s.charAt(zone);
+        if (sign != '+' && sign != '-') {
+            throw new Unparsed("zone");
+        }
+        int zh = Integer.parseInt(s, zone + 1, zone + 3, 10);
+        int zm = Integer.parseInt(s, zone + 3, zone + 5, 10);
+        if (zm > 59 || second > 59) {
+            throw new Unparsed("range"); // leap seconds and odd zones: the lenient parser's business
+        }
+        int offset = (zh * 3600 + zm * 60) * (sign == '-' ? -1 : 1);
+        long epoch = LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC) - offset;
+        return Instant.ofEpochSecond(epoch);
+    }
+
+    private static int month(String s, int at) throws Unparsed {
+        if (s.length() < at + 3) {
+            throw new Unparsed("month");
+        }
+        String m = s.substring(at, at + 3).toLowerCase(java.util.Locale.ROOT);
+        for (int i = 0; i < MONTHS.length; i++) {
+            if (MONTHS[i].equals(m)) {
+                return i + 1;
+            }
+        }
+        throw new Unparsed("month " + m);
+    }
+
+    private static String decode(String text) {
+        return text.contains("=?") ? MimeConversion.decodeText(text) : text;
+    }
+
+    // ---- the IMAP syntax ----
+
+    private byte peek() throws Unparsed {
+        if (pos >= end) {
+            throw new Unparsed("answer ends early");
+        }
+        return b[pos];
+    }
+
+    private void expect(char c) throws Unparsed {
+        skipSpaces();
+        if (peek() != c) {
+            throw new Unparsed("expected " + c + " at " + pos);
+        }
+        pos++;
+    }
+
+    private void skipSpaces() {
+        while (pos < end && b[pos] == ' ') {
+            pos++;
+        }
+    }
+
+    private String atom() throws Unparsed {
+        int s = pos;
+        while (pos < end) {
+            byte c = b[pos];
+            if (c == ' ' || c == '(' || c == ')' || c == '"' || c == '{' || c == '[' || c < 0x20) {
+                break;
+            }
+            pos++;
+        }
+        if (pos == s) {
+            throw new Unparsed("expected an atom at " + pos);
+        }
+        return new String(b, s, pos - s, StandardCharsets.ISO_8859_1);
+    }
+
+    private long number() throws Unparsed {
+        skipSpaces();
+        int s = pos;
+        long n = 0;
+        while (pos < end && b[pos] >= '0' && b[pos] <= '9' && pos - s < 19) {
+            n = n * 10 + (b[pos] - '0');
+            pos++;
+        }
+        if (pos == s) {
+            throw new Unparsed("expected a number at " + pos);
+        }
+        return n;
+    }
+
+    /** NIL (null), a quoted string or a literal. */
+    private String nstring() throws Unparsed {
+        skipSpaces();
+        byte c = peek();
+        if (c == '"') {
+            pos++;
+            int s = pos;
+            boolean escaped = false;
+            while (true) {
+                byte x = peek();
+                if (x == '"') {
+                    break;
+                }
+                if (x == '\\') {
+                    escaped = true;
+                    pos++;
+                    peek();
+                }
+                pos++;
+            }
+            String out = text(s, pos);
+            pos++;
+            return escaped ? unescape(out) : out;
+        }
+        if (c == '{') {
+            int close = pos + 1;
+            long n = 0;
+            while (close < end && b[close] >= '0' && b[close] <= '9' && close - pos <= 10) {
+                n = n * 10 + (b[close] - '0');
+                close++;
+            }
+            int s = close + 3; // past "}\r\n"
+            if (close + 2 >= end || b[close] != '}' || b[close + 1] != '\r' || b[close + 2] != '\n'
+                    || s + n > end) {
+                throw new Unparsed("bad literal at " + pos);
+            }
+            pos = s + (int) n;
+            return text(s, pos);
+        }
+        if ((c | 0x20) == 'n' && pos + 3 <= end && (b[pos + 1] | 0x20) == 'i' && (b[pos + 2] | 0x20) == 'l') {
+            pos += 3;
+            return null;
+        }
+        throw new Unparsed("expected a string at " + pos);
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                c = s.charAt(++i);
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** ASCII as it is; 8-bit bytes as UTF-8 when they are valid UTF-8, else as Latin-1 (what Angus does). */
+    private String text(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(b, from, to - from)).toString();
+                } catch (CharacterCodingException e) {
+                    break;
+                }
+            }
+        }
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Flag;
+import dev.mailaccess.MessageSummary;
+import org.eclipse.angus.mail.iap.Protocol;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The listing's own FETCH parser against Angus's, answer by answer: on what it reads itself it must give exactly the
+ * summary the Angus path gives, and what it does not read it must hand back (never guess).
+ */
+class SummaryParserTest {
+    private static final long UIDVALIDITY = 77;
+    private static final int RANDOM_CASES = Integer.getInteger("mailaccess.parserCases", 3000);
+
+    private static final String ENV_TAIL = " ((\"Ann\" NIL \"ann\" \"example.test\")) NIL NIL"
+            + " ((NIL NIL \"bob\" \"example.test\")) NIL NIL NIL \"<id@x>\")";
+
+    private final Protocol protocol = angusProtocol();
+
+    private static Protocol angusProtocol() {
+        try {
+            return new Protocol(new ByteArrayInputStream(new byte[0]), new PrintStream(OutputStream.nullOutputStream()),
+                    new Properties(), false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private MessageSummary angus(String answer) throws Exception {
+        return ListingReader.summary(new FetchResponse(new IMAPResponse(answer), null, protocol), UIDVALIDITY);
+    }
+
+    private static MessageSummary ours(String answer) throws SummaryParser.Unparsed {
+        byte[] b = answer.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(SummaryParser.isFetch(b, 0, b.length)).as(answer).isTrue();
+        return new SummaryParser(UIDVALIDITY).parse(b, 0, b.length);
+    }
+
+    private void same(String answer) throws Exception {
+        assertThat(ours(answer)).as(answer).isEqualTo(angus(answer));
+    }
+
+    private static String answer(String date, String subject) {
+        return "* 3 FETCH (UID 42 FLAGS (\\Seen) RFC822.SIZE 1234 INTERNALDATE \"27-Nov-2026 09:54:50 +0100\""
+                + " ENVELOPE (" + date + " " + subject + ENV_TAIL + ")";
+    }
+
+    @Test
+    void readsTheUsualAnswerAsAngusDoes() throws Exception {
+        String a = answer("\"Fri, 15 Mar 2024 10:15:30 +0000 (UTC)\"", "\"Hello\"");
+        same(a);
+        MessageSummary m = ours(a);
+        assertThat(m.ref().uid()).isEqualTo(42);
+        assertThat(m.size()).isEqualTo(1234);
+        assertThat(m.flags().system()).containsExactly(Flag.SEEN);
+        assertThat(m.internalDate()).isEqualTo(Instant.parse("2026-11-27T08:54:50Z"));
+        assertThat(m.envelope().from().get(0).email()).isEqualTo("ann@example.test");
+        assertThat(m.envelope().sender()).isEqualTo(m.envelope().from()); // NIL Sender is the From
+        assertThat(m.envelope().messageId()).isEqualTo("<id@x>");
+    }
+
+    @Test
+    void stringsInEveryFormAndEncodedWords() throws Exception {
+        same(answer("NIL", "NIL"));
+        same(answer("\"15 Mar 2024 10:15:30 -0730\"", "{11}\r\nHello\r\n you"));
+        same(answer("\"Fri,  5 Mar 2024 10:15:30 +0000\"", "\"quote \\\" and \\\\ back\""));
+        same(answer("\"5 Mar 2024 10:15:30 +0000\"", "\"=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= =?ISO-8859-1?Q?K=F6ln?=\""));
+        same(answer("\"Fri, 15 Mar 2024 10:15:30 +0000\"", "\"=?bogus?Q?x?= not decodable\""));
+        same(answer("\"Fri, 15 Mar 2024 10:15:30 +0000\"", "\"\""));
+        same("* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" ((\"=?UTF-8?B?SsO8cmdlbg==?=\" NIL \"j\" \"h.test\")"
+                + " (NIL NIL \"k\" \"h.test\")) ((NIL NIL \"s\" \"h.test\")) () NIL NIL NIL \"<a>\" \" <b> \"))");
+        same("* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL ((\"Only Sender\" NIL \"s\" \"h.test\")) NIL NIL NIL NIL"
+                + " NIL NIL))");
+    }
+
+    /** Angus drops the whole answer (and the message from the listing) when an address fails its strict check. */
+    @Test
+    void anAddressAngusRejectsKeepsTheMessage() throws Exception {
+        String a = "* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL NIL NIL"
+                + " ((NIL NIL NIL \"hostonly.test\") (NIL NIL \"mbonly\" \"\")) NIL NIL NIL NIL))";
+        assertThatThrownBy(() -> angus(a)).hasMessageContaining("ADDRESS parse error");
+        assertThat(ours(a).envelope().to()).extracting(dev.mailaccess.Address::email)
+                .containsExactly("hostonly.test", "mbonly");
+    }
+
+    @Test
+    void flagsAsAngusReadsThem() throws Exception {
+        same("* 1 FETCH (UID 5 FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft \\Recent))");
+        same("* 1 FETCH (UID 5 FLAGS ($Forwarded \\Junk \\D \\Dx \\* Work work))");
+        same("* 1 FETCH (UID 5 FLAGS ())");
+        same("* 1 FETCH (FLAGS (\\seen) UID 5 MODSEQ (12345))");
+    }
+
+    @Test
+    void datesOutsideTheUsualFormGoToTheLenientParser() throws Exception {
+        for (String d : List.of("Fri, 15 Mar 2024 10:15 +0000", "15 Mar 24 10:15:30 +0000",
+                "Fri, 15 Mar 2024 10:15:30 GMT", "Fri, 15 Mar 2024 10:15:30 EST", "Fri, 31 Feb 2024 10:15:30 +0000",
+                "Fri, 15 Mar 2024 10:15:60 +0000", "garbage", "", "Fri, 15 Mar 2024 10:15:30 +0000 junk",
+                "Friday, 15 Mar 2024 10:15:30 +0000", "Fri, 15 mar 2024 10:15:30 +0000",
+                " Fri, 15 Mar 2024 10:15:30 +1400 ", "Fri, 15 Mar 2024 25:15:30 +0000")) {
+            same(answer("\"" + d + "\"", "\"s\""));
+        }
+        same("* 1 FETCH (UID 5 INTERNALDATE \" 7-Nov-2026 09:54:50 -0500\")");
+    }
+
+    @Test
+    void whatItDoesNotReadIsHandedBack() {
+        // a group (Angus folds it into one address), an item it does not know, a broken answer
+        for (String a : List.of(
+                "* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL NIL NIL ((NIL NIL \"undisclosed-recipients\" NIL)"
+                        + " (NIL NIL NIL NIL)) NIL NIL NIL NIL))",
+                "* 1 FETCH (UID 9 BODY[HEADER] {2}\r\nab)",
+                "* 1 FETCH (UID 9 RFC822.SIZE)",
+                "* 1 FETCH (UID 9 INTERNALDATE \"27-Nov-2026\")",
+                "* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL {99}\r\nshort))")) {
+            assertThatThrownBy(() -> ours(a)).as(a).isInstanceOf(SummaryParser.Unparsed.class);
+        }
+    }
+
+    @Test
+    void anAnswerWithoutUidIsNotASummary() throws Exception {
+        assertThat(ours("* 4 FETCH (FLAGS (\\Seen))")).isNull();
+        byte[] exists = "* 4 EXISTS".getBytes(StandardCharsets.US_ASCII);
+        assertThat(SummaryParser.isFetch(exists, 0, exists.length)).isFalse();
+    }
+
+    @Test
+    void eightBitStringsAreUtf8WhenTheyAreUtf8() throws Exception {
+        String utf8 = new String("Grüße ✓".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertThat(ours(answer("NIL", "\"" + utf8 + "\"")).envelope().subject()).isEqualTo("Grüße ✓");
+        // not UTF-8: each byte a Latin-1 character, as Angus reads it
+        assertThat(ours(answer("NIL", "\"K\u00f6ln\"")).envelope().subject()).isEqualTo("Köln");
+    }
+
+    /** Random envelopes in the forms servers send, compared with Angus's reading. */
+    @Test
+    void randomAnswersMatchAngus() throws Exception {
+        long seed = Long.getLong("mailaccess.parserSeed", System.nanoTime());
+        Random rnd = new Random(seed);
+        DateTimeFormatter rfc = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+        DateTimeFormatter internal = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.US);
+        for (int i = 0; i < RANDOM_CASES; i++) {
+            ZonedDateTime when = Instant.ofEpochSecond(rnd.nextLong(0, 4_102_444_800L))
+                    .atZone(ZoneOffset.ofTotalSeconds(rnd.nextInt(-12 * 60, 14 * 60 + 1) * 60));
+            String date = rnd.nextInt(10) == 0 ? "NIL" : string(rnd, when.format(rfc)
+                    + (rnd.nextBoolean() ? " (" + randomText(rnd, 5) + ")" : ""));
+            StringBuilder a = new StringBuilder("* ").append(i + 1).append(" FETCH (UID ")
+                    .append(rnd.nextLong(1, 1L << 32)).append(" RFC822.SIZE ").append(rnd.nextInt(1 << 30))
+                    .append(" INTERNALDATE \"").append(when.format(internal)).append("\" FLAGS (")
+                    .append(rnd.nextBoolean() ? "\\Seen " : "").append(rnd.nextBoolean() ? "$Label1" : "")
+                    .append(") ENVELOPE (").append(date).append(' ').append(string(rnd, randomText(rnd, 40)));
+            for (int list = 0; list < 6; list++) {
+                a.append(' ').append(addressList(rnd));
+            }
+            a.append(' ').append(string(rnd, "<" + randomText(rnd, 10) + "@x>"))
+                    .append(' ').append(string(rnd, "<" + randomText(rnd, 10) + "@y>")).append("))");
+            String s = a.toString();
+            MessageSummary mine;
+            try {
+                mine = ours(s);
+            } catch (SummaryParser.Unparsed e) {
+                throw new AssertionError("seed " + seed + ": " + e.getMessage() + " in " + s, e);
+            }
+            assertThat(mine).as("seed %d: %s", seed, s).isEqualTo(angus(s));
+        }
+    }
+
+    private static String addressList(Random rnd) {
+        int n = rnd.nextInt(4);
+        if (n == 0) {
+            return "NIL";
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = rnd.nextInt(3) == 0 ? "NIL" : string(rnd, rnd.nextBoolean() ? randomText(rnd, 12)
+                    : "=?UTF-8?Q?" + randomText(rnd, 6).replace(' ', '_').replace('?', '_') + "?=");
+            out.add("(" + name + " NIL " + string(rnd, "u" + rnd.nextInt(1000)) + " "
+                    + string(rnd, "h" + rnd.nextInt(100) + ".test") + ")");
+        }
+        return "(" + String.join(" ", out) + ")";
+    }
+
+    /** A quoted string, or a literal one time in four. */
+    private static String string(Random rnd, String text) {
+        if (rnd.nextInt(4) == 0) {
+            return "{" + text.getBytes(StandardCharsets.ISO_8859_1).length + "}\r\n" + text;
+        }
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String randomText(Random rnd, int max) {
+        String alphabet = "abcXYZ 019\"\\()=?_-.,:;<>@";
+        StringBuilder s = new StringBuilder();
+        for (int i = rnd.nextInt(max + 1); i > 0; i--) {
+            s.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+}
