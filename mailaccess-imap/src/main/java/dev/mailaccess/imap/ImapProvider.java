@@ -1,6 +1,8 @@
 package dev.mailaccess.imap;
 
 import dev.mailaccess.CapabilitySet;
+import dev.mailaccess.Credentials;
+import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.TlsMode;
 import dev.mailaccess.angus.internal.AngusSessions;
@@ -39,10 +41,47 @@ public final class ImapProvider implements MailboxProvider {
 
     @Override
     public MailboxSession connect(MailboxConfig config) {
+        if (!loginCommandFits(config)) {
+            return connect(config, angusProperties());
+        }
+        Properties withLogin = angusProperties();
+        // No SASL mechanism: Angus then logs in with the LOGIN command, one round trip. AUTHENTICATE PLAIN costs two
+        // (Angus does not send the initial response with SASL-IR) for the same cleartext-inside-the-channel secret.
+        withLogin.put("auth.mechanisms", "");
+        try {
+            return connect(config, withLogin);
+        } catch (MailAccessException e) {
+            if (!String.valueOf(e.getCause()).contains("No login methods supported")) {
+                throw e;
+            }
+            // LOGINDISABLED: only a SASL mechanism may be left
+            return connect(config, angusProperties());
+        }
+    }
+
+    /** LOGIN sends the user name and password as IMAP strings: printable ASCII goes as it is, in one line. */
+    private static boolean loginCommandFits(MailboxConfig config) {
+        if (!(config.credentials() instanceof Credentials.Password pw)) {
+            return false;
+        }
+        return printableAscii(config.user()) && printableAscii(pw.reveal());
+    }
+
+    private static boolean printableAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    private MailboxSession connect(MailboxConfig config, Properties angusProperties) {
         String angusProtocol = config.tlsMode() == TlsMode.IMPLICIT ? "imaps" : "imap";
         String secret = AngusSessions.secret(config);
         SocketRegistry sockets = new SocketRegistry();
-        Session session = AngusSessions.create(config, angusProtocol, sockets, angusProperties());
+        Session session = AngusSessions.create(config, angusProtocol, sockets, angusProperties);
         IMAPStore store = null;
         try {
             store = (IMAPStore) session.getStore(angusProtocol);
