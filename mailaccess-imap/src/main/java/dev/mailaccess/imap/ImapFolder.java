@@ -318,8 +318,10 @@ public final class ImapFolder implements MailFolder {
                 MessageSummary m = ListingReader.summary(fr, uidValidity);
                 answers.put(m.ref().uid(), m);
             }
+            ensureOpen();
         }
-        ensureOpen();
+        // ListingReader reports a lost connection itself (and ensureOpen's isOpen() would send a NOOP when the
+        // folder was selected more than a second ago: Angus's probe)
         List<MessageSummary> out = new ArrayList<>(answers.values());
         out.sort(Comparator.comparingLong(m -> m.ref().uid()));
         if (spec.has(FetchSpec.Item.SIZE)) {
@@ -1004,8 +1006,9 @@ public final class ImapFolder implements MailFolder {
         }
         closed = true;
         session.forget(this);
-        // close(false): never expunge; Angus uses UNSELECT, or EXAMINE + CLOSE, on a read-write folder.
-        ImapSession.closeQuietly(folder);
+        // never expunges: UNSELECT (or EXAMINE + CLOSE), now or when the session next needs the connection, or
+        // LOGOUT if the session is closed first
+        session.park(folder);
     }
 
     @Override

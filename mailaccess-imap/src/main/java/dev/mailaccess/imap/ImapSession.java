@@ -43,6 +43,8 @@ public final class ImapSession implements MailboxSession {
     private final SocketRegistry sockets;
     private final CapabilitySet capabilities;
     private final Set<ImapFolder> openFolders = new LinkedHashSet<>();
+    /** The last folder closed, still selected on its connection until the session needs it: see {@link #park}. */
+    private IMAPFolder parked;
     private volatile boolean closed;
 
     ImapSession(MailboxConfig config, Session session, IMAPStore store, SocketRegistry sockets,
@@ -82,6 +84,7 @@ public final class ImapSession implements MailboxSession {
      */
     boolean serverHas(String extension) {
         return announced.computeIfAbsent(extension.toUpperCase(java.util.Locale.ROOT), x -> {
+            settle();
             try {
                 return store.hasCapability(x);
             } catch (MessagingException e) {
@@ -95,6 +98,7 @@ public final class ImapSession implements MailboxSession {
 
     @Override
     public List<FolderInfo> folders() {
+        settle();
         long start = System.nanoTime();
         try {
             Folder[] all = store.getDefaultFolder().list("*");
@@ -124,6 +128,7 @@ public final class ImapSession implements MailboxSession {
 
     @Override
     public MailFolder folder(String path, AccessMode mode) {
+        settle();
         long start = System.nanoTime();
         IMAPFolder f;
         try {
@@ -152,8 +157,37 @@ public final class ImapSession implements MailboxSession {
         }
     }
 
+    /**
+     * Closes a folder the user closed. When it was the only one open, its UNSELECT waits until the session next
+     * needs the connection ({@link #settle}): a session that is closed next logs out instead, and LOGOUT leaves the
+     * folder without expunging, as UNSELECT does. That saves the listing-and-close pattern a round trip. Only one
+     * folder is parked, and only while none is open, so it never holds a connection another folder could use.
+     */
+    void park(IMAPFolder folder) {
+        synchronized (openFolders) {
+            if (!closed && parked == null && openFolders.isEmpty()) {
+                parked = folder;
+                return;
+            }
+        }
+        closeQuietly(folder);
+    }
+
+    /** Closes (UNSELECT) the parked folder, if any, before the session uses its connection for something else. */
+    private void settle() {
+        IMAPFolder p;
+        synchronized (openFolders) {
+            p = parked;
+            parked = null;
+        }
+        if (p != null) {
+            closeQuietly(p);
+        }
+    }
+
     @Override
     public FolderStatus status(String path) {
+        settle();
         long start = System.nanoTime();
         IMAPFolder f = null;
         try {
@@ -246,6 +280,7 @@ public final class ImapSession implements MailboxSession {
 
     @Override
     public void createFolder(String path) {
+        settle();
         long start = System.nanoTime();
         try {
             Folder f = store.getFolder(path);
@@ -260,6 +295,7 @@ public final class ImapSession implements MailboxSession {
 
     @Override
     public void deleteFolder(String path) {
+        settle();
         List<ImapFolder> open;
         synchronized (openFolders) {
             open = openFolders.stream().filter(o -> o.path().equals(path)).toList();
@@ -282,6 +318,7 @@ public final class ImapSession implements MailboxSession {
 
     @Override
     public <T> T unwrap(Class<T> type) {
+        settle();
         if (type.isInstance(store)) {
             return type.cast(store);
         }
@@ -308,6 +345,14 @@ public final class ImapSession implements MailboxSession {
             open = new ArrayList<>(openFolders);
         }
         open.forEach(ImapFolder::close);
+        IMAPFolder p;
+        synchronized (openFolders) {
+            p = parked;
+            parked = null;
+        }
+        if (p != null) {
+            logOutThrough(p);
+        }
         try {
             store.close();
         } catch (MessagingException | RuntimeException e) {
@@ -317,11 +362,29 @@ public final class ImapSession implements MailboxSession {
         }
     }
 
+    /** LOGOUT on a folder's own connection (which deselects without expunging), then Angus's bookkeeping. */
+    private void logOutThrough(IMAPFolder f) {
+        try {
+            f.doCommand(p -> {
+                p.logout();
+                return null;
+            });
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("logging out of {} failed; the connection was probably already gone", config.displayUri(), e);
+        }
+        try {
+            f.forceClose();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("releasing folder {} failed", f.getFullName(), e);
+        }
+    }
+
     static void closeQuietly(IMAPFolder f) {
         try {
-            if (f.isOpen()) {
-                f.close(false);
-            }
+            // not isOpen(): it sends a NOOP when the connection has been quiet for a second
+            f.close(false);
+        } catch (IllegalStateException alreadyClosed) {
+            // nothing to do
         } catch (MessagingException | RuntimeException e) {
             LOG.debug("closing folder {} failed", f.getFullName(), e);
         }
