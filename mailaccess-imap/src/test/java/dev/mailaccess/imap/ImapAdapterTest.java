@@ -287,6 +287,35 @@ class ImapAdapterTest {
         }
     }
 
+    /**
+     * A closed folder stays selected until the session needs its connection: closing the session then only logs out
+     * (no UNSELECT), and reopening first deselects it. Neither expunges a \Deleted message.
+     */
+    @Test
+    void aClosedFolderIsDeselectedLazilyAndNeverExpunged() {
+        String user = fixture.newUser();
+        fixture.deliver(user, "INBOX", simple("keep"), Flags.NONE);
+        fixture.deliver(user, "INBOX", simple("deleted, not expunged"), Flags.NONE);
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture.host(), fixture.port("imap"))) {
+            try (Mailbox mb = MailAccess.connect(fixture.config("imap", user).port(proxy.port()).build())) {
+                MailFolder inbox = mb.inbox();
+                inbox.addFlags(List.of(inbox.refs().get(1)), Flags.of(Flag.DELETED));
+                inbox.close();
+                assertThat(proxy.commands()).noneMatch(c -> c.contains("UNSELECT") || c.contains("CLOSE"));
+                try (MailFolder again = mb.inbox()) {
+                    // deselected first (UNSELECT), then selected again: the \Deleted message is still there
+                    assertThat(again.summaries(FetchSpec.of(FetchSpec.Item.FLAGS))).hasSize(2);
+                }
+                assertThat(mb.folders()).isNotEmpty(); // the session needs the connection: the folder is let go
+                proxy.resetCounts();
+            }
+            List<String> last = proxy.commands();
+            assertThat(last).hasSize(1).allMatch(c -> c.contains("LOGOUT"));
+            assertThat(proxy.describeCommands()).doesNotContain("EXPUNGE");
+        }
+        assertThat(fixture.messages(user, "INBOX")).hasSize(2);
+    }
+
     private interface FolderAction {
         void run(MailFolder inbox);
     }
