@@ -175,13 +175,17 @@ public final class ImapSession implements MailboxSession {
 
     /** Closes (UNSELECT) the parked folder, if any, before the session uses its connection for something else. */
     private void settle() {
-        IMAPFolder p;
-        synchronized (openFolders) {
-            p = parked;
-            parked = null;
-        }
+        IMAPFolder p = takeParked();
         if (p != null) {
             closeQuietly(p);
+        }
+    }
+
+    private IMAPFolder takeParked() {
+        synchronized (openFolders) {
+            IMAPFolder p = parked;
+            parked = null;
+            return p;
         }
     }
 
@@ -345,11 +349,7 @@ public final class ImapSession implements MailboxSession {
             open = new ArrayList<>(openFolders);
         }
         open.forEach(ImapFolder::close);
-        IMAPFolder p;
-        synchronized (openFolders) {
-            p = parked;
-            parked = null;
-        }
+        IMAPFolder p = takeParked();
         if (p != null) {
             logOutThrough(p);
         }
