@@ -25,10 +25,39 @@ final class Measure {
         for (int i = 0; i < warmups; i++) {
             check(what, expectedItems, run.run());
         }
-        List<Double> seconds = new ArrayList<>();
-        List<Long> commands = new ArrayList<>();
-        List<Long> allocated = new ArrayList<>();
+        Collector c = new Collector();
         for (int i = 0; i < runs; i++) {
+            c.add(what, expectedItems, run);
+        }
+        return c.stats();
+    }
+
+    /**
+     * Like {@link #repeat} for two tools, their runs taken in turns (A, B, A, B, …) so that both see the same machine:
+     * a disk still writing back what an earlier run wrote, say, slows both alike rather than whichever came second.
+     */
+    static Stats[] alternate(String whatA, Run a, String whatB, Run b, int warmups, int runs, long expectedItems)
+            throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            check(whatA, expectedItems, a.run());
+            check(whatB, expectedItems, b.run());
+        }
+        Collector ca = new Collector();
+        Collector cb = new Collector();
+        for (int i = 0; i < runs; i++) {
+            ca.add(whatA, expectedItems, a);
+            cb.add(whatB, expectedItems, b);
+        }
+        return new Stats[] {ca.stats(), cb.stats()};
+    }
+
+    /** The counted runs of one tool. */
+    private static final class Collector {
+        private final List<Double> seconds = new ArrayList<>();
+        private final List<Long> commands = new ArrayList<>();
+        private final List<Long> allocated = new ArrayList<>();
+
+        void add(String what, long expectedItems, Run run) throws Exception {
             long before = allocated();
             Sample s = run.run();
             long after = allocated();
@@ -37,7 +66,10 @@ final class Measure {
             commands.add(s.commands());
             allocated.add(before < 0 || after < 0 ? -1 : after - before);
         }
-        return new Stats(seconds, commands, allocated);
+
+        Stats stats() {
+            return new Stats(seconds, commands, allocated);
+        }
     }
 
     private static void check(String what, long expected, Sample s) {
