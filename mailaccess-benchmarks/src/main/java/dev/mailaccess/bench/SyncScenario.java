@@ -47,15 +47,9 @@ final class SyncScenario {
         String why = mbsyncMissing();
         Stats mbsync = null;
         List<String> mbsyncCommands = new ArrayList<>();
-        if (why == null) {
-            mbsync = measure(INITIAL + " mbsync", n, () -> {
-                Path dir = b.freshDir("mbsync-initial");
-                return new Dirs(dir, dir.resolve("mail").resolve("INBOX"));
-            }, (proxy, d) -> mbsync(proxy, user, d.home, fsync), mbsyncCommands);
-        }
         List<String> mineCommands = new ArrayList<>();
         List<Double> syncOnly = new ArrayList<>();
-        Stats mine = measure(INITIAL + " mailaccess", n, () -> {
+        Tool mineTool = new Tool(INITIAL + " mailaccess", () -> {
             Path dir = b.freshDir("replica-initial");
             return new Dirs(dir, null);
         }, (proxy, d) -> {
@@ -65,6 +59,19 @@ final class SyncScenario {
                 throw new IllegalStateException("Replica downloaded " + r.downloaded() + " of " + n);
             }
         }, mineCommands);
+        Stats mine;
+        if (why == null) {
+            // in turns: both write (and with fsync on, flush) 10,000 files, so both depend on the disk's backlog
+            Tool mbsyncTool = new Tool(INITIAL + " mbsync", () -> {
+                Path dir = b.freshDir("mbsync-initial");
+                return new Dirs(dir, dir.resolve("mail").resolve("INBOX"));
+            }, (proxy, d) -> mbsync(proxy, user, d.home, fsync), mbsyncCommands);
+            Stats[] pair = measurePair(n, mbsyncTool, mineTool);
+            mbsync = pair[0];
+            mine = pair[1];
+        } else {
+            mine = measure(n, mineTool);
+        }
 
         String target = "≤ 1.0× mbsync";
         if (mbsync != null) {
@@ -100,10 +107,7 @@ final class SyncScenario {
                     b.log(Bench.fmt("  mbsync initial sync of %d messages (not timed): %.1f s, %d commands", n,
                             Measure.since(t0), proxy.commandCount()));
                 }
-                Path md = mbsyncHome.resolve("mail").resolve("INBOX");
-                checkCount("mbsync initial", n, md);
-                mbsync = measure(RESYNC + " mbsync", n, () -> new Dirs(mbsyncHome, md),
-                        (proxy, d) -> mbsync(proxy, user, d.home, fsync), mbsyncCommands);
+                checkCount("mbsync initial", n, mbsyncHome.resolve("mail").resolve("INBOX"));
             }
             long t0 = System.nanoTime();
             try (LoopbackProxy proxy = b.proxy("imap", Duration.ZERO)) {
@@ -114,13 +118,23 @@ final class SyncScenario {
             }
             List<String> mineCommands = new ArrayList<>();
             List<Double> syncOnly = new ArrayList<>();
-            Stats mine = measure(RESYNC + " mailaccess", n, () -> new Dirs(replica, null), (proxy, d) -> {
+            Tool mineTool = new Tool(RESYNC + " mailaccess", () -> new Dirs(replica, null), (proxy, d) -> {
                 SyncReport r = mailaccess(proxy, user, d.home, fsync);
                 syncOnly.add(r.elapsed().toNanos() / 1e9);
                 if (r.down() != 0 || r.up() != 0) {
                     throw new IllegalStateException("a no-change resync moved messages: " + r);
                 }
             }, mineCommands);
+            Stats mine;
+            if (why == null) {
+                Path md = mbsyncHome.resolve("mail").resolve("INBOX");
+                Stats[] pair = measurePair(n, new Tool(RESYNC + " mbsync", () -> new Dirs(mbsyncHome, md),
+                        (proxy, d) -> mbsync(proxy, user, d.home, fsync), mbsyncCommands), mineTool);
+                mbsync = pair[0];
+                mine = pair[1];
+            } else {
+                mine = measure(n, mineTool);
+            }
 
             String target = n >= 100_000 ? "faster than mbsync" : "≤ 1.0× mbsync";
             if (mbsync != null) {
@@ -165,25 +179,44 @@ final class SyncScenario {
         void run(LoopbackProxy proxy, Dirs dirs) throws Exception;
     }
 
-    /** Times {@code sync} only (the directory is prepared before the clock starts); items = messages stored. */
-    private Stats measure(String what, int n, Prepare prepare, Sync sync, List<String> lastCommands)
-            throws Exception {
-        b.log(what + " on " + n + " messages");
+    /** One tool of a scenario: how it prepares a run, what it times, where the last run's commands go. */
+    private record Tool(String what, Prepare prepare, Sync sync, List<String> lastCommands) {
+    }
+
+    /** {@link #measure} for two tools, their runs in turns. */
+    private Stats[] measurePair(int n, Tool a, Tool c) throws Exception {
+        b.log(a.what + " and " + c.what + ", in turns, on " + n + " messages");
         try (LoopbackProxy proxy = b.proxy("imap", Duration.ZERO)) {
-            return Measure.repeat(what, b.settings.warmups(), b.settings.runs(), n, () -> {
-                Dirs d = prepare.dirs();
-                proxy.resetCounts();
-                long t0 = System.nanoTime();
-                sync.run(proxy, d);
-                double secs = Measure.since(t0);
-                lastCommands.clear();
-                lastCommands.addAll(proxy.commands());
-                Path md = d.maildir != null ? d.maildir : replicaInbox(d.home);
-                return new Sample(secs, proxy.commandCount(), count(md));
-            });
+            return Measure.alternate(a.what, () -> timed(proxy, a),
+                    c.what, () -> timed(proxy, c),
+                    b.settings.warmups(), b.settings.runs(), n);
         } finally {
-            b.log(Bench.fmt("  commands of the last run (%d): %s", lastCommands.size(),
-                    Bench.commandsSummary(lastCommands)));
+            b.log(Bench.fmt("  commands of the last runs: %s; %s", Bench.commandsSummary(a.lastCommands),
+                    Bench.commandsSummary(c.lastCommands)));
+        }
+    }
+
+    private Sample timed(LoopbackProxy proxy, Tool t) throws Exception {
+        Dirs d = t.prepare.dirs();
+        proxy.resetCounts();
+        long t0 = System.nanoTime();
+        t.sync.run(proxy, d);
+        double secs = Measure.since(t0);
+        t.lastCommands.clear();
+        t.lastCommands.addAll(proxy.commands());
+        Path md = d.maildir != null ? d.maildir : replicaInbox(d.home);
+        return new Sample(secs, proxy.commandCount(), count(md));
+    }
+
+    /** Times a tool's sync only (the directory is prepared before the clock starts); items = messages stored. */
+    private Stats measure(int n, Tool t) throws Exception {
+        b.log(t.what + " on " + n + " messages");
+        try (LoopbackProxy proxy = b.proxy("imap", Duration.ZERO)) {
+            return Measure.repeat(t.what, b.settings.warmups(), b.settings.runs(), n,
+                    () -> timed(proxy, t));
+        } finally {
+            b.log(Bench.fmt("  commands of the last run (%d): %s", t.lastCommands.size(),
+                    Bench.commandsSummary(t.lastCommands)));
         }
     }
 
