@@ -148,7 +148,7 @@ public final class Maildir {
         try {
             long size;
             try (FileChannel ch = createPrivate(tmp)) {
-                size = content.transferTo(java.nio.channels.Channels.newOutputStream(ch));
+                size = copy(content, ch);
                 if (fsync) {
                     ch.force(true);
                 }
@@ -168,6 +168,21 @@ public final class Maildir {
             }
             throw new StoreException("cannot store message in " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A copy buffer per thread: a fresh one per message (as InputStream.transferTo makes) was most of the garbage. */
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+    private static long copy(InputStream in, FileChannel out) throws IOException {
+        byte[] buffer = COPY_BUFFER.get();
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; total += n) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buffer, 0, n);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
+        return total;
     }
 
     /** The name of a message while it is written in tmp/: per key and process. */

@@ -1539,6 +1539,7 @@ public final class Replica implements AutoCloseable {
     private void download(FolderState fs, MailFolder f, Map<MessageRef, Rec> wanted,
                           java.util.function.Function<MessageRef, Instant> receivedDate, Counts c) {
         int[] sinceCommit = {0};
+        HeadCapture head = new HeadCapture();
         f.downloadMessages(wanted.keySet(), (ref, in) -> {
             Rec r = wanted.get(ref);
             Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
@@ -1547,10 +1548,9 @@ public final class Replica implements AutoCloseable {
                 fs.recs.put(r.key, r);
                 ReplicaStore.placeFile(fs, r, existing, false);
             } else {
-                HeadCapture head = new HeadCapture(in);
-                Path p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags),
+                Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaStore.letters(r.flags),
                         receivedDate.apply(ref));
-                r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
+                r.msgId = head.headers().getOrDefault("message-id", "");
                 String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
                 r.size = Long.parseLong(name, name.indexOf(",S=") + 3, name.indexOf(":2,"), 10);
                 fs.recs.put(r.key, r);

@@ -332,18 +332,23 @@ final class ReplicaStore {
         return headers(head);
     }
 
-    /** The same, from the first bytes of a message; reads no further than the blank line ending the header. */
+    /** The same, from the first bytes of a message. */
     static Map<String, String> headers(byte[] head) {
+        return headers(head, head.length);
+    }
+
+    /** The same, from the first {@code length} bytes; reads no further than the blank line ending the header. */
+    static Map<String, String> headers(byte[] head, int length) {
         Map<String, String> out = new LinkedHashMap<>();
         String current = null;
         StringBuilder value = new StringBuilder();
         int pos = 0;
-        while (pos < head.length) {
+        while (pos < length) {
             int newline = pos;
-            while (newline < head.length && head[newline] != '\n') {
+            while (newline < length && head[newline] != '\n') {
                 newline++;
             }
-            int end = newline > pos && newline < head.length && head[newline - 1] == '\r' ? newline - 1 : newline;
+            int end = newline > pos && newline < length && head[newline - 1] == '\r' ? newline - 1 : newline;
             if (end == pos) {
                 break;
             }
