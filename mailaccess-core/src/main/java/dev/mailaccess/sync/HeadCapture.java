@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Passes a message's stream through and keeps its first 64 KB, so its headers need not be read back from disk.
@@ -27,9 +26,9 @@ final class HeadCapture extends FilterInputStream {
         return this;
     }
 
-    /** The headers among the bytes read so far ({@link ReplicaStore#headers(byte[], int)}). */
-    Map<String, String> headers() {
-        return ReplicaStore.headers(head, kept);
+    /** A header among the bytes read so far ({@link ReplicaStore#header}). */
+    String header(String name) {
+        return ReplicaStore.header(head, kept, name);
     }
 
     @Override

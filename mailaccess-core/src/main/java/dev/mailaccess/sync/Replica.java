@@ -1550,7 +1550,7 @@ public final class Replica implements AutoCloseable {
             } else {
                 Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaStore.letters(r.flags),
                         receivedDate.apply(ref));
-                r.msgId = head.headers().getOrDefault("message-id", "");
+                r.msgId = head.header("message-id");
                 String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
                 r.size = Long.parseLong(name, name.indexOf(",S=") + 3, name.indexOf(":2,"), 10);
                 fs.recs.put(r.key, r);

@@ -332,6 +332,50 @@ final class ReplicaStore {
         return headers(head);
     }
 
+    /**
+     * One header's value as {@link #headers(byte[], int)} gives it (the first occurrence, unfolded, stripped; ""
+     * if absent), without building the others: for the Message-ID of every downloaded message.
+     *
+     * @param name the header name in lower case
+     */
+    static String header(byte[] head, int length, String name) {
+        int pos = 0;
+        while (pos < length) {
+            int newline = lineEnd(head, pos, length);
+            int end = contentEnd(head, pos, newline, length);
+            if (end == pos) {
+                return ""; // the blank line: end of the header
+            }
+            int colon = pos + name.length();
+            if (colon < end && head[colon] == ':' && head[pos] != ' ' && head[pos] != '\t'
+                    && new String(head, pos, name.length(), StandardCharsets.ISO_8859_1).equalsIgnoreCase(name)) {
+                StringBuilder value = new StringBuilder(
+                        new String(head, colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
+                for (pos = newline + 1; pos < length && (head[pos] == ' ' || head[pos] == '\t'); pos = newline + 1) {
+                    newline = lineEnd(head, pos, length);
+                    value.append(' ').append(new String(head, pos, contentEnd(head, pos, newline, length) - pos,
+                            StandardCharsets.ISO_8859_1).strip());
+                }
+                return value.toString().strip();
+            }
+            pos = newline + 1;
+        }
+        return "";
+    }
+
+    private static int lineEnd(byte[] head, int from, int length) {
+        int i = from;
+        while (i < length && head[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where a line's text ends: before its CR LF or LF. */
+    private static int contentEnd(byte[] head, int from, int newline, int length) {
+        return newline > from && newline < length && head[newline - 1] == '\r' ? newline - 1 : newline;
+    }
+
     /** The same, from the first bytes of a message. */
     static Map<String, String> headers(byte[] head) {
         return headers(head, head.length);
@@ -344,11 +388,8 @@ final class ReplicaStore {
         StringBuilder value = new StringBuilder();
         int pos = 0;
         while (pos < length) {
-            int newline = pos;
-            while (newline < length && head[newline] != '\n') {
-                newline++;
-            }
-            int end = newline > pos && newline < length && head[newline - 1] == '\r' ? newline - 1 : newline;
+            int newline = lineEnd(head, pos, length);
+            int end = contentEnd(head, pos, newline, length);
             if (end == pos) {
                 break;
             }
@@ -385,14 +426,19 @@ final class ReplicaStore {
         sb.append("applied ").append(fs.applied).append('\n');
         sb.append("dirs ").append(fs.newMtime).append(' ').append(fs.curMtime).append('\n');
         for (Rec r : fs.recs.values()) {
-            sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
-                    .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
-                    .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ').append(enc(r.msgId))
-                    .append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base)).append(' ')
-                    .append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
+            appendRecord(sb, r);
         }
         Maildir.writeAtomically(fs.stateFile, sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
         fs.dirty = false;
+    }
+
+    /** One record's line; a method of its own so that the JIT compiles it once, not again inside each caller. */
+    private static void appendRecord(StringBuilder sb, Rec r) {
+        sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
+                .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
+                .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ')
+                .append(enc(r.msgId)).append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base))
+                .append(' ').append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
     }
 
     /**

@@ -299,4 +299,28 @@ class ReplicaTest {
                     "sneaked");
         }
     }
+
+    @Test
+    void oneHeaderIsReadAsTheWholeHeaderParseReadsIt() {
+        List<String> heads = List.of(
+                "Subject: x\r\nMessage-ID: <a@b>\r\n\r\nMessage-ID: <body@b>\r\n",
+                "message-id:<lower@b>\nSubject: y\n\nbody",
+                "MESSAGE-ID: \r\n  <folded@b>\r\n\t(comment)\r\nX: y\r\n\r\n",
+                "Message-ID: <first@b>\r\nMessage-ID: <second@b>\r\n\r\n",
+                "Message-ID : <spaced@b>\r\n\r\n",
+                " Message-ID: <continuation@b>\r\n\r\n",
+                "Subject: no id\r\n\r\n",
+                "Message-ID: <truncated@b",
+                "Message-IDs: <other@b>\r\n\r\n",
+                "",
+                "\r\nMessage-ID: <after-blank@b>\r\n");
+        for (String h : heads) {
+            byte[] bytes = h.getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).as(h)
+                    .isEqualTo(ReplicaStore.headers(bytes).getOrDefault("message-id", ""));
+        }
+        byte[] bytes = heads.get(0).getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).isEqualTo("<a@b>");
+        assertThat(ReplicaStore.header(bytes, 12, "message-id")).isEmpty(); // only the bytes given count
+    }
 }
