@@ -6,7 +6,6 @@ import dev.mailaccess.MailAccessException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class Maildir {
      * instead of two.
      */
     public Path deliverUnsynced(String key, InputStream content) {
-        return store(key, content, "new", "");
+        return store(key, content, "new", "", null);
     }
 
     /**
@@ -122,21 +123,38 @@ public final class Maildir {
      * @throws StoreException when the disk is full or not writable; nothing partial is left in cur/
      */
     public Path deliverUnsynced(String key, InputStream content, String info) {
-        return store(key, content, "cur", info);
+        return store(key, content, "cur", info, null);
     }
 
-    /** Writes {@code tmp/}, fsyncs the file (when this Maildir fsyncs), renames it into {@code sub/}. */
-    private Path store(String key, InputStream content, String sub, String info) {
+    /**
+     * Like {@link #deliverUnsynced(String, InputStream, String)}, and the file gets {@code received} as its
+     * modification (and access) time before it is renamed into cur/, as Maildir readers expect of a message's
+     * received date: a file in cur/ never has a wrong date, and setting it costs no extra stat.
+     *
+     * @param received the message's received date (IMAP INTERNALDATE), or null to keep the time of writing
+     */
+    public Path deliverUnsynced(String key, InputStream content, String info, java.time.Instant received) {
+        return store(key, content, "cur", info, received == null ? null : FileTime.from(received));
+    }
+
+    /**
+     * Writes {@code tmp/}, fsyncs the file (when this Maildir fsyncs), renames it into {@code sub/}. A message is
+     * in new/ or cur/ only complete: a crash while writing leaves at most a file in tmp/, which readers ignore.
+     */
+    private Path store(String key, InputStream content, String sub, String info, FileTime received) {
         checkKey(key);
-        Path tmp = root.resolve("tmp").resolve(key + SUFFIX + "." + ProcessHandle.current().pid());
+        Path tmp = root.resolve("tmp").resolve(key + TMP_SUFFIX);
         try {
-            Files.deleteIfExists(tmp); // left by a crash: created anew, private from the start
             long size;
-            try (FileChannel ch = FileChannel.open(tmp, PRIVATE_NEW_FILE, PRIVATE)) {
-                size = content.transferTo(java.nio.channels.Channels.newOutputStream(ch));
+            try (FileChannel ch = createPrivate(tmp)) {
+                size = copy(content, ch);
                 if (fsync) {
                     ch.force(true);
                 }
+            }
+            if (received != null) {
+                // both times given: the JDK sets them without reading the old ones first
+                Files.getFileAttributeView(tmp, BasicFileAttributeView.class).setTimes(received, received, null);
             }
             Path target = root.resolve(sub).resolve(key + SUFFIX + ",S=" + size + info);
             moveAtomically(tmp, target);
@@ -148,6 +166,37 @@ public final class Maildir {
                 // the tmp file is harmless; Maildir readers ignore tmp/
             }
             throw new StoreException("cannot store message in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A copy buffer per thread: a fresh one per message (as InputStream.transferTo makes) was most of the garbage. */
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+    private static long copy(InputStream in, FileChannel out) throws IOException {
+        byte[] buffer = COPY_BUFFER.get();
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; total += n) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buffer, 0, n);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
+        return total;
+    }
+
+    /** The name of a message while it is written in tmp/: per key and process. */
+    private static final String TMP_SUFFIX = SUFFIX + "." + ProcessHandle.current().pid();
+
+    /**
+     * Creates a file that must not exist yet, private from the start; one left by a crash is deleted first. One
+     * system call in the usual case, instead of a delete that finds nothing and then the create.
+     */
+    private static FileChannel createPrivate(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, PRIVATE_NEW_FILE, PRIVATE);
+        } catch (FileAlreadyExistsException e) {
+            Files.delete(file);
+            return FileChannel.open(file, PRIVATE_NEW_FILE, PRIVATE);
         }
     }
 
@@ -165,7 +214,7 @@ public final class Maildir {
     }
 
     private static final java.util.Set<StandardOpenOption> PRIVATE_NEW_FILE = java.util.Set.of(
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     /** rw------- at creation: one system call less than setting it afterwards. */
     private static final java.nio.file.attribute.FileAttribute<?>[] PRIVATE = privateAttribute();
 
@@ -270,9 +319,23 @@ public final class Maildir {
     }
 
     private static void checkKey(String key) {
-        if (key.isEmpty() || !key.matches("[A-Za-z0-9_-]+")) {
+        if (!isKey(key)) {
             throw new IllegalArgumentException("Maildir key must match [A-Za-z0-9_-]+: " + key);
         }
+    }
+
+    /** Whether a string is a key this class accepts: {@code [A-Za-z0-9_-]+}, checked without a regular expression. */
+    public static boolean isKey(String key) {
+        if (key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The Maildir or its state could not be written or read. Nothing on the server is deleted after this. */

@@ -5,19 +5,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Passes a stream through and keeps its first 64 KB, so a message's headers need not be read back from disk. */
+/**
+ * Passes a message's stream through and keeps its first 64 KB, so its headers need not be read back from disk.
+ * One instance serves a whole download, message after message ({@link #of}), reusing its buffer: a fresh buffer
+ * per message was most of what a large download allocated.
+ */
 final class HeadCapture extends FilterInputStream {
     private static final int LIMIT = 64 * 1024;
     private byte[] head = new byte[8192];
     private int kept;
 
-    HeadCapture(InputStream in) {
-        super(in);
+    HeadCapture() {
+        super(InputStream.nullInputStream());
     }
 
-    /** The first bytes read so far (up to 64 KB). */
-    byte[] head() {
-        return Arrays.copyOf(head, kept);
+    /** Starts over on the next message's stream. */
+    HeadCapture of(InputStream message) {
+        in = message;
+        kept = 0;
+        return this;
+    }
+
+    /** A header among the bytes read so far ({@link ReplicaStore#header}). */
+    String header(String name) {
+        return ReplicaStore.header(head, kept, name);
     }
 
     @Override

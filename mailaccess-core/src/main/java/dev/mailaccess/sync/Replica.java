@@ -819,17 +819,6 @@ public final class Replica implements AutoCloseable {
             FolderState fs = newState(ReplicaStore.dec(p[1]), !p[2].equals("sync"));
             fs.detached = p[2].equals("detached");
             ReplicaStore.load(fs);
-            if (unchangedSinceScan(fs)) {
-                // no file added, removed or renamed since the last scan: every file is where the state says
-                fs.files.clear();
-                for (Rec r : fs.recs.values()) {
-                    if (r.status == Status.LIVE && r.downloaded) {
-                        fs.files.put(r.key, ReplicaStore.expectedFile(fs, r));
-                    }
-                }
-            } else {
-                indexFiles(fs);
-            }
             folders.put(fs.name, fs);
         }
         replayJournal();
@@ -891,12 +880,11 @@ public final class Replica implements AutoCloseable {
     }
 
     private void replayJournal() {
-        if (!Files.exists(journalFile)) {
-            return;
-        }
         String text;
         try {
             text = Files.readString(journalFile, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            text = "";
         } catch (IOException e) {
             throw new Maildir.StoreException("cannot read " + journalFile + ": " + e.getMessage(), e);
         }
@@ -904,6 +892,12 @@ public final class Replica implements AutoCloseable {
         long maxApplied = folders.values().stream().mapToLong(f -> f.applied).max().orElse(0);
         nextSeq = maxApplied + 1;
         String[] lines = text.split("\n", -1);
+        if (lines.length > 1) {
+            // entries to apply: they find the messages' files through the folders' file index
+            for (FolderState fs : folders.values()) {
+                locateFiles(fs);
+            }
+        }
         // the part after the last newline is a torn write: that change was never acknowledged to the caller
         for (int i = 0; i < lines.length - 1; i++) {
             String[] p = lines[i].split(" ");
@@ -920,9 +914,35 @@ public final class Replica implements AutoCloseable {
         }
     }
 
-    private static boolean unchangedSinceScan(FolderState fs) {
-        long[] now = dirMtimes(fs);
-        return fs.newMtime != -1 && now[0] == fs.newMtime && now[1] == fs.curMtime;
+    /** Fills a folder's file index: from its records if the Maildir is unchanged since the last scan, else listed. */
+    private static void locateFiles(FolderState fs) {
+        if (unchangedSinceScan(fs, dirMtimes(fs))) {
+            expectFiles(fs);
+        } else {
+            fs.files.clear();
+            for (Path p : fs.maildir.messages()) {
+                String key = ReplicaStore.keyOf(p);
+                if (key != null) {
+                    fs.files.put(key, p);
+                }
+            }
+            fs.filesKnown = true;
+        }
+    }
+
+    /** No file added, removed or renamed since the last scan: every file is where the state says. */
+    private static void expectFiles(FolderState fs) {
+        fs.files.clear();
+        for (Rec r : fs.recs.values()) {
+            if (r.status == Status.LIVE && r.downloaded) {
+                fs.files.put(r.key, ReplicaStore.expectedFile(fs, r));
+            }
+        }
+        fs.filesKnown = true;
+    }
+
+    private static boolean unchangedSinceScan(FolderState fs, long[] mtimes) {
+        return fs.newMtime != -1 && mtimes[0] == fs.newMtime && mtimes[1] == fs.curMtime;
     }
 
     /** Modification times of new/ and cur/ in nanoseconds, -1 where unreadable. */
@@ -940,29 +960,37 @@ public final class Replica implements AutoCloseable {
         return out;
     }
 
-    private static void indexFiles(FolderState fs) {
-        fs.files.clear();
-        for (Path p : fs.maildir.messages()) {
-            String key = ReplicaStore.keyOf(p);
-            if (key != null) {
-                fs.files.put(key, p);
-            }
+    /**
+     * Whether directory times read after {@code readAtMillis} will move with any later change, so that equal times
+     * next time mean nothing changed: not if they are so recent that a change in the same clock tick would leave
+     * them as they are. File systems with sub-second times (ext4, XFS, Btrfs, tmpfs, APFS, NTFS) take them from a
+     * clock that ticks every 10 ms at most, so 100 ms is a wide margin; those with whole seconds (ext3, HFS+, FAT)
+     * get 2 s.
+     */
+    static boolean settled(long[] mtimes, long readAtMillis) {
+        if (mtimes[0] < 0 || mtimes[1] < 0) {
+            return false;
         }
+        boolean subSecond = mtimes[0] % 1_000_000_000L != 0 || mtimes[1] % 1_000_000_000L != 0;
+        long limit = readAtMillis * 1_000_000L - (subSecond ? 100_000_000L : 2_000_000_000L);
+        return mtimes[0] < limit && mtimes[1] < limit;
     }
 
     /**
      * Compares a folder's Maildir with the recorded state: adopts files another client dropped in, takes flags from
-     * renamed files, turns deleted files into expunges.
+     * renamed files, turns deleted files into expunges. Skipped when new/ and cur/ have the times they had at the
+     * last scan and those had settled then ({@link #settled}): nothing was added, removed or renamed since.
      */
     private void scan(FolderState fs) {
+        long readAt = System.currentTimeMillis(); // before the times: see settled()
         long[] before = dirMtimes(fs);
-        if (before[0] == fs.newMtime && before[1] == fs.curMtime && fs.newMtime != -1) {
-            return; // nothing added, removed or renamed since the last scan
+        if (unchangedSinceScan(fs, before)) {
+            if (!fs.filesKnown) {
+                expectFiles(fs);
+            }
+            return;
         }
-        // Trust these times next time only if they had settled before this listing: a change in the same clock
-        // tick as the listing would not move them.
-        long settledBefore = System.currentTimeMillis() * 1_000_000L - 2_000_000_000L;
-        boolean settled = before[0] >= 0 && before[0] < settledBefore && before[1] < settledBefore;
+        boolean settled = settled(before, readAt);
         long newMtime = settled ? before[0] : -1;
         long curMtime = settled ? before[1] : -1;
         if (newMtime != fs.newMtime || curMtime != fs.curMtime) {
@@ -970,57 +998,78 @@ public final class Replica implements AutoCloseable {
             fs.curMtime = curMtime;
             fs.dirty = true;
         }
-        Set<Path> seen = new HashSet<>();
         fs.files.clear();
-        for (Path p : fs.maildir.messages()) {
-            String key = ReplicaStore.keyOf(p);
-            if (key == null || !key.matches("[A-Za-z0-9_-]+")) {
-                // a file another client delivered: adopt it under our naming
-                Rec r = new Rec();
-                r.key = newKey();
-                r.flags = Maildir.flagsOf(p);
-                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
-                fs.recs.put(r.key, r);
-                seen.add(ReplicaStore.placeFile(fs, r, p, fsync));
-                fs.dirty = true;
-                continue;
+        for (String sub : List.of("new", "cur")) {
+            Path dir = fs.maildir.root().resolve(sub);
+            try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path p : files) {
+                    scanFile(fs, p, sub.equals("cur"));
+                }
+            } catch (IOException e) {
+                throw new Maildir.StoreException("cannot read " + dir + ": " + e.getMessage(), e);
             }
-            Rec r = fs.recs.get(key);
-            if (r == null || r.status != Status.LIVE) {
-                if (r != null) {
-                    // a tombstone's file came back (crash between journal and delete): delete it again
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new Maildir.StoreException("cannot delete " + p + ": " + e.getMessage(), e);
-                    }
-                    continue;
-                }
-                r = new Rec();
-                r.key = key;
-                r.flags = Maildir.flagsOf(p);
-                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
-                fs.recs.put(key, r);
-                fs.dirty = true;
-            } else {
-                Flags fromName = ReplicaStore.withSystemOf(r.flags, p);
-                if (!fromName.equals(r.flags)) {
-                    r.flags = fromName;
-                    fs.dirty = true;
-                }
-                if (!r.downloaded) {
-                    r.downloaded = true;
-                    fs.dirty = true;
-                }
-            }
-            seen.add(ReplicaStore.placeFile(fs, r, p, fsync));
         }
+        fs.filesKnown = true;
         for (Rec r : List.copyOf(fs.recs.values())) {
             if (r.status == Status.LIVE && r.downloaded && !fs.files.containsKey(r.key)) {
                 tombstone(fs, r, Status.EXPUNGE, null);
                 fs.dirty = true;
             }
         }
+    }
+
+    /** One file of a scan (see {@link #scan}). */
+    private void scanFile(FolderState fs, Path p, boolean inCur) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+            return; // Maildir readers skip dot files
+        }
+        String key = ReplicaStore.keyOf(name);
+        if (key == null || !Maildir.isKey(key)) {
+            // a file another client delivered: adopt it under our naming
+            Rec r = new Rec();
+            r.key = newKey();
+            r.flags = Maildir.flagsOf(p);
+            r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+            fs.recs.put(r.key, r);
+            ReplicaStore.placeFile(fs, r, p, fsync);
+            fs.dirty = true;
+            return;
+        }
+        Rec r = fs.recs.get(key);
+        if (r != null && r.status == Status.LIVE && r.downloaded && inCur && r.size >= 0
+                && name.equals(ReplicaStore.fileName(r))) {
+            fs.files.put(key, p); // as this replica left it: the usual case, no parsing
+            return;
+        }
+        if (r == null || r.status != Status.LIVE) {
+            if (r != null) {
+                // a tombstone's file came back (crash between journal and delete): delete it again
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new Maildir.StoreException("cannot delete " + p + ": " + e.getMessage(), e);
+                }
+                return;
+            }
+            r = new Rec();
+            r.key = key;
+            r.flags = Maildir.flagsOf(p);
+            r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+            fs.recs.put(key, r);
+            fs.dirty = true;
+        } else {
+            Flags fromName = ReplicaStore.withSystemOf(r.flags, p);
+            if (!fromName.equals(r.flags)) {
+                r.flags = fromName;
+                fs.dirty = true;
+            }
+            if (!r.downloaded) {
+                r.downloaded = true;
+                fs.dirty = true;
+            }
+        }
+        ReplicaStore.placeFile(fs, r, p, fsync);
     }
 
     // ---------------------------------------------------------------- sync
@@ -1483,48 +1532,39 @@ public final class Replica implements AutoCloseable {
      * Downloads new messages into a folder's Maildir, batched or pipelined by the adapter
      * ({@link MailFolder#downloadMessages}). Each file goes straight into cur/ under its final name and is fsynced;
      * the directory is fsynced once before each state save, so the state never names a message that is not durable.
+     * The state is saved after 500 messages, then each time the folder has doubled: each save rewrites the whole
+     * state file, so saving every 500 would make a large download quadratic; what a crash leaves unsaved is found
+     * again by {@link #scan} and not downloaded twice.
      */
     private void download(FolderState fs, MailFolder f, Map<MessageRef, Rec> wanted,
                           java.util.function.Function<MessageRef, Instant> receivedDate, Counts c) {
         int[] sinceCommit = {0};
+        HeadCapture head = new HeadCapture();
         f.downloadMessages(wanted.keySet(), (ref, in) -> {
             Rec r = wanted.get(ref);
             Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
-            Path p;
             if (existing != null) {
-                p = existing;
-                r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+                r.msgId = ReplicaStore.headers(existing).getOrDefault("message-id", "");
+                fs.recs.put(r.key, r);
+                ReplicaStore.placeFile(fs, r, existing, false);
             } else {
-                HeadCapture head = new HeadCapture(in);
-                p = fs.maildir.deliverUnsynced(r.key, head, ":2," + ReplicaStore.letters(r.flags));
-                receivedAt(p, receivedDate.apply(ref));
-                r.msgId = ReplicaStore.headers(head.head()).getOrDefault("message-id", "");
+                Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaStore.letters(r.flags),
+                        receivedDate.apply(ref));
+                r.msgId = head.header("message-id");
                 String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
-                r.size = Long.parseLong(name.substring(name.indexOf(",S=") + 3, name.indexOf(":2,")));
+                r.size = Long.parseLong(name, name.indexOf(",S=") + 3, name.indexOf(":2,"), 10);
+                fs.recs.put(r.key, r);
+                fs.files.put(r.key, p); // delivered under the name placeFile would give it
             }
-            fs.recs.put(r.key, r);
-            ReplicaStore.placeFile(fs, r, p, false);
             c.downloaded++;
             fs.highestUid = Math.max(fs.highestUid, r.uid);
-            if (++sinceCommit[0] >= 500) {
+            if (++sinceCommit[0] >= Math.max(500, fs.recs.size() / 2)) {
                 sinceCommit[0] = 0;
                 fs.maildir.syncDirectories();
                 ReplicaStore.save(fs, fsync);
             }
         });
         fs.maildir.syncDirectories();
-    }
-
-    /** Gives a stored message its server INTERNALDATE as modification time (the Maildir convention). */
-    private static void receivedAt(Path file, Instant internalDate) {
-        if (internalDate == null) {
-            return;
-        }
-        try {
-            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(internalDate));
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot set the date of " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private static Rec newRec(long uidValidity, MessageSummary m) {

@@ -7,17 +7,18 @@ import dev.mailaccess.store.Maildir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** The on-disk pieces of a {@link Replica}: folder state, records, names, file naming. Not public. */
@@ -95,6 +96,8 @@ final class ReplicaStore {
          */
         long newMtime = -1;
         long curMtime = -1;
+        /** Whether {@link #files} holds every message file (listed, or known to be where the records say). */
+        boolean filesKnown;
         boolean dirty;
 
         Rec byUid(long uid) {
@@ -138,24 +141,76 @@ final class ReplicaStore {
         return URLDecoder.decode(safe.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A field of a state file or journal line: {@code -} for null, else {@code =} and the text with {@code %XX}
+     * for the bytes that would end a field or a line or be misread when decoding ('%', '+', space, control
+     * characters); everything else is written as it is. Versions before this one decode with {@link URLDecoder},
+     * which passes those characters through, so they read these files unchanged; and {@link #dec} reads theirs
+     * (fully URL-encoded, '+' for a space).
+     */
     static String enc(String s) {
-        return s == null ? "-" : "=" + URLEncoder.encode(s, StandardCharsets.UTF_8);
+        if (s == null) {
+            return "-";
+        }
+        int i = 0;
+        while (i < s.length() && !escaped(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return "=" + s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 8).append('=').append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (escaped(c)) {
+                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean escaped(char c) {
+        return c <= ' ' || c == '%' || c == '+' || c == 0x7f;
     }
 
     static String dec(String s) {
-        return s.equals("-") ? null : URLDecoder.decode(s.substring(1), StandardCharsets.UTF_8);
+        return s.equals("-") ? null : decode(s, 1, s.length());
+    }
+
+    /** {@link #dec} of {@code s[from, to)}; only a field with an escape pays for URL decoding. */
+    private static String decode(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c == '+') {
+                return URLDecoder.decode(s.substring(from, to), StandardCharsets.UTF_8);
+            }
+        }
+        return s.substring(from, to);
     }
 
     // ---------------------------------------------------------------- flags
 
+    /** System flags by Maildir letter, in the order the letters go into a file name (ASCII order). */
+    private static final Flag[] BY_LETTER = java.util.Arrays.stream(Flag.values())
+            .sorted(java.util.Comparator.comparing(Flag::maildirLetter)).toArray(Flag[]::new);
+
     static String letters(Flags flags) {
-        TreeSet<Character> cs = new TreeSet<>();
-        for (Flag f : flags.system()) {
-            cs.add(f.maildirLetter());
+        Set<Flag> system = flags.system();
+        if (system.isEmpty()) {
+            return "";
         }
-        StringBuilder sb = new StringBuilder();
-        cs.forEach(sb::append);
-        return sb.toString();
+        char[] out = new char[BY_LETTER.length];
+        int n = 0;
+        for (Flag f : BY_LETTER) {
+            if (system.contains(f)) {
+                out[n++] = f.maildirLetter();
+            }
+        }
+        return new String(out, 0, n);
     }
 
     static String flagsToken(Flags flags) {
@@ -225,29 +280,34 @@ final class ReplicaStore {
     // ---------------------------------------------------------------- files
 
     static String keyOf(Path file) {
-        String n = file.getFileName().toString();
-        int i = n.indexOf(SUFFIX);
-        return i > 0 ? n.substring(0, i) : null;
+        return keyOf(file.getFileName().toString());
     }
 
-    /** Renames a message file into cur/ with the record's system flags; returns the new path. */
+    static String keyOf(String fileName) {
+        int i = fileName.indexOf(SUFFIX);
+        return i > 0 ? fileName.substring(0, i) : null;
+    }
+
+    /** A downloaded record's file name in cur/: {@code <key>.mailaccess,S=<size>:2,<system flag letters>}. */
+    static String fileName(Rec r) {
+        return r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags);
+    }
+
     /** Where a downloaded record's file is, once {@link #placeFile} has put it there. */
     static Path expectedFile(FolderState fs, Rec r) {
-        return fs.maildir.root().resolve("cur").resolve(r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags));
+        return fs.maildir.root().resolve("cur").resolve(fileName(r));
     }
 
+    /** Renames a message file into cur/ with the record's system flags (and its size, read if unknown). */
     static Path placeFile(FolderState fs, Rec r, Path current, boolean fsync) {
-        String expected = r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags);
-        if (r.size >= 0 && current.getFileName().toString().equals(expected)
+        if (r.size >= 0 && current.getFileName().toString().equals(fileName(r))
                 && current.getParent().getFileName().toString().equals("cur")) {
             fs.files.put(r.key, current); // already where and as it should be: no stat, no rename
             return current;
         }
         try {
-            long size = Files.size(current);
-            r.size = size;
-            Path target = fs.maildir.root().resolve("cur")
-                    .resolve(r.key + SUFFIX + ",S=" + size + ":2," + letters(r.flags));
+            r.size = Files.size(current);
+            Path target = expectedFile(fs, r);
             if (!current.equals(target)) {
                 Files.move(current, target, StandardCopyOption.ATOMIC_MOVE);
                 if (fsync) {
@@ -272,16 +332,69 @@ final class ReplicaStore {
         return headers(head);
     }
 
+    /**
+     * One header's value as {@link #headers(byte[], int)} gives it (the first occurrence, unfolded, stripped; ""
+     * if absent), without building the others: for the Message-ID of every downloaded message.
+     *
+     * @param name the header name in lower case
+     */
+    static String header(byte[] head, int length, String name) {
+        int pos = 0;
+        while (pos < length) {
+            int newline = lineEnd(head, pos, length);
+            int end = contentEnd(head, pos, newline, length);
+            if (end == pos) {
+                return ""; // the blank line: end of the header
+            }
+            int colon = pos + name.length();
+            if (colon < end && head[colon] == ':' && head[pos] != ' ' && head[pos] != '\t'
+                    && new String(head, pos, name.length(), StandardCharsets.ISO_8859_1).equalsIgnoreCase(name)) {
+                StringBuilder value = new StringBuilder(
+                        new String(head, colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
+                for (pos = newline + 1; pos < length && (head[pos] == ' ' || head[pos] == '\t'); pos = newline + 1) {
+                    newline = lineEnd(head, pos, length);
+                    value.append(' ').append(new String(head, pos, contentEnd(head, pos, newline, length) - pos,
+                            StandardCharsets.ISO_8859_1).strip());
+                }
+                return value.toString().strip();
+            }
+            pos = newline + 1;
+        }
+        return "";
+    }
+
+    private static int lineEnd(byte[] head, int from, int length) {
+        int i = from;
+        while (i < length && head[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where a line's text ends: before its CR LF or LF. */
+    private static int contentEnd(byte[] head, int from, int newline, int length) {
+        return newline > from && newline < length && head[newline - 1] == '\r' ? newline - 1 : newline;
+    }
+
     /** The same, from the first bytes of a message. */
     static Map<String, String> headers(byte[] head) {
+        return headers(head, head.length);
+    }
+
+    /** The same, from the first {@code length} bytes; reads no further than the blank line ending the header. */
+    static Map<String, String> headers(byte[] head, int length) {
         Map<String, String> out = new LinkedHashMap<>();
-        String text = new String(head, StandardCharsets.ISO_8859_1);
         String current = null;
         StringBuilder value = new StringBuilder();
-        for (String line : text.split("\r?\n", -1)) {
-            if (line.isEmpty()) {
+        int pos = 0;
+        while (pos < length) {
+            int newline = lineEnd(head, pos, length);
+            int end = contentEnd(head, pos, newline, length);
+            if (end == pos) {
                 break;
             }
+            String line = new String(head, pos, end - pos, StandardCharsets.ISO_8859_1);
+            pos = newline + 1;
             if ((line.startsWith(" ") || line.startsWith("\t")) && current != null) {
                 value.append(' ').append(line.strip());
                 continue;
@@ -302,7 +415,7 @@ final class ReplicaStore {
     // ---------------------------------------------------------------- state files
 
     static void save(FolderState fs, boolean fsync) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(256 + 100 * fs.recs.size());
         sb.append("mailaccess-replica-folder 1\n");
         sb.append("name ").append(enc(fs.name)).append('\n');
         sb.append("local ").append(fs.local ? 1 : 0).append('\n');
@@ -313,51 +426,72 @@ final class ReplicaStore {
         sb.append("applied ").append(fs.applied).append('\n');
         sb.append("dirs ").append(fs.newMtime).append(' ').append(fs.curMtime).append('\n');
         for (Rec r : fs.recs.values()) {
-            sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
-                    .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
-                    .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ').append(enc(r.msgId))
-                    .append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base)).append(' ')
-                    .append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
+            appendRecord(sb, r);
         }
         Maildir.writeAtomically(fs.stateFile, sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
         fs.dirty = false;
     }
 
+    /** One record's line; a method of its own so that the JIT compiles it once, not again inside each caller. */
+    private static void appendRecord(StringBuilder sb, Rec r) {
+        sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
+                .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
+                .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ')
+                .append(enc(r.msgId)).append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base))
+                .append(' ').append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
+    }
+
+    /**
+     * Reads a folder's state file, written by {@link #save} of this or an older version. Made for a large folder
+     * opened often: one pass over the text, no regular expressions, URL decoding only for fields with an escape,
+     * and each distinct flags field parsed once (most messages share a handful of flag sets).
+     */
     static void load(FolderState fs) {
-        if (!Files.exists(fs.stateFile)) {
-            return;
-        }
+        String text;
         try {
-            for (String line : Files.readAllLines(fs.stateFile, StandardCharsets.UTF_8)) {
-                String[] p = line.split(" ");
-                switch (p[0]) {
-                    case "name" -> fs.name = dec(p[1]);
-                    case "local" -> fs.local = p[1].equals("1");
-                    case "uidvalidity" -> fs.uidValidity = Long.parseLong(p[1]);
-                    case "highestuid" -> fs.highestUid = Long.parseLong(p[1]);
-                    case "modseq" -> fs.modSeq = Long.parseLong(p[1]);
-                    case "uidnext" -> fs.uidNext = Long.parseLong(p[1]);
-                    case "applied" -> fs.applied = Long.parseLong(p[1]);
+            text = new String(Files.readAllBytes(fs.stateFile), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new Maildir.StoreException("cannot read replica state " + fs.stateFile + ": " + e.getMessage(), e);
+        }
+        Map<String, Flags> parsedFlags = new HashMap<>();
+        try {
+            int start = 0;
+            while (start < text.length()) {
+                int newline = text.indexOf('\n', start);
+                int end = newline < 0 ? text.length() : newline;
+                Fields p = new Fields(text, start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+                start = end + 1;
+                switch (p.next()) {
+                    case "name" -> fs.name = p.nextText();
+                    case "local" -> fs.local = p.next().equals("1");
+                    case "uidvalidity" -> fs.uidValidity = p.nextLong();
+                    case "highestuid" -> fs.highestUid = p.nextLong();
+                    case "modseq" -> fs.modSeq = p.nextLong();
+                    case "uidnext" -> fs.uidNext = p.nextLong();
+                    case "applied" -> fs.applied = p.nextLong();
                     case "dirs" -> {
-                        fs.newMtime = Long.parseLong(p[1]);
-                        fs.curMtime = Long.parseLong(p[2]);
+                        fs.newMtime = p.nextLong();
+                        fs.curMtime = p.nextLong();
                     }
                     case "R" -> {
                         Rec r = new Rec();
-                        r.key = p[1];
-                        r.uid = Long.parseLong(p[2]);
-                        r.uidl = dec(p[3]);
-                        r.size = Long.parseLong(p[4]);
-                        r.status = Status.valueOf(p[5]);
-                        r.pushed = p[6].charAt(0) == '1';
-                        r.repair = p[6].charAt(1) == '1';
-                        r.downloaded = p[6].charAt(2) == '1';
-                        r.sent = p[6].length() > 3 && p[6].charAt(3) == '1';
-                        r.msgId = dec(p[7]);
-                        r.flags = parseFlags(p[8]);
-                        r.base = parseFlags(p[9]);
-                        r.link = dec(p[10]);
-                        r.envelope = p.length > 11 ? dec(p[11]) : null;
+                        r.key = p.next();
+                        r.uid = p.nextLong();
+                        r.uidl = p.nextText();
+                        r.size = p.nextLong();
+                        r.status = Status.valueOf(p.next());
+                        String bits = p.next();
+                        r.pushed = bits.charAt(0) == '1';
+                        r.repair = bits.charAt(1) == '1';
+                        r.downloaded = bits.charAt(2) == '1';
+                        r.sent = bits.length() > 3 && bits.charAt(3) == '1';
+                        r.msgId = p.nextText();
+                        r.flags = p.nextFlags(parsedFlags);
+                        r.base = p.nextFlags(parsedFlags);
+                        r.link = p.nextText();
+                        r.envelope = p.hasNext() ? p.nextText() : null;
                         fs.recs.put(r.key, r);
                     }
                     default -> {
@@ -365,9 +499,71 @@ final class ReplicaStore {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new Maildir.StoreException("cannot read replica state " + fs.stateFile + ": " + e.getMessage(),
-                    e instanceof IOException ? e : new IOException(e));
+                    new IOException(e));
+        }
+    }
+
+    /** The space-separated fields of one line of a state file, read left to right. */
+    private static final class Fields {
+        private final String text;
+        private final int end;
+        private int pos;
+
+        Fields(String text, int start, int end) {
+            this.text = text;
+            this.pos = start;
+            this.end = end;
+        }
+
+        boolean hasNext() {
+            return pos < end;
+        }
+
+        /** The next field as it is. */
+        String next() {
+            int stop = stop();
+            String field = text.substring(pos, stop);
+            pos = stop + 1;
+            return field;
+        }
+
+        /** The next field, an {@link #enc} text or null. */
+        String nextText() {
+            int stop = stop();
+            if (pos >= stop) {
+                throw new IllegalArgumentException("missing field");
+            }
+            String value = stop - pos == 1 && text.charAt(pos) == '-' ? null : decode(text, pos + 1, stop);
+            pos = stop + 1;
+            return value;
+        }
+
+        long nextLong() {
+            int stop = stop();
+            long value = Long.parseLong(text, pos, stop, 10);
+            pos = stop + 1;
+            return value;
+        }
+
+        /** The next field, a {@link #flagsToken}; parsed once per distinct field. */
+        Flags nextFlags(Map<String, Flags> parsed) {
+            String token = next();
+            if (token.equals("-")) {
+                return null;
+            }
+            Flags flags = parsed.get(token);
+            if (flags == null) {
+                flags = parseFlags(token);
+                parsed.put(token, flags);
+            }
+            return flags;
+        }
+
+        private int stop() {
+            int space = text.indexOf(' ', pos);
+            return space < 0 || space > end ? end : space;
         }
     }
 }

@@ -45,18 +45,7 @@ class MaildirTest {
     @Test
     void aFailedWriteLeavesNothingBehind(@TempDir Path dir) {
         Maildir md = Maildir.open(dir);
-        InputStream failing = new InputStream() {
-            private int n;
-
-            @Override
-            public int read() throws IOException {
-                if (n++ > 1000) {
-                    throw new IOException("disk full (simulated)");
-                }
-                return 'a';
-            }
-        };
-        assertThatThrownBy(() -> md.deliver("k2", failing))
+        assertThatThrownBy(() -> md.deliver("k2", failingAfter1000Bytes("disk full (simulated)")))
                 .isInstanceOf(Maildir.StoreException.class).hasMessageContaining("disk full");
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
         assertThat(dir.resolve("new")).isEmptyDirectory();
@@ -85,5 +74,54 @@ class MaildirTest {
         Maildir.writeAtomically(f, "two".getBytes(StandardCharsets.US_ASCII), true);
         assertThat(Files.readString(f)).isEqualTo("two");
         assertThat(f.resolveSibling("s.new")).doesNotExist();
+    }
+
+    @Test
+    void deliversIntoCurWithItsReceivedDateAndReplacesATmpFileLeftByACrash(@TempDir Path dir) throws IOException {
+        Maildir md = Maildir.open(dir, false);
+        Path leftOver = dir.resolve("tmp").resolve("k3.mailaccess." + ProcessHandle.current().pid());
+        Files.writeString(leftOver, "half a message from a process that died");
+        java.time.Instant received = java.time.Instant.parse("2021-02-03T04:05:06Z");
+        Path file = md.deliverUnsynced("k3", new ByteArrayInputStream(
+                "Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)), ":2,S", received);
+        assertThat(file).isEqualTo(dir.resolve("cur").resolve("k3.mailaccess,S=18:2,S"));
+        assertThat(Files.readString(file)).isEqualTo("Subject: x\r\n\r\nhi\r\n");
+        assertThat(Files.getLastModifiedTime(file).toInstant()).isEqualTo(received);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void aFailedWriteIntoCurLeavesNothingThatLooksComplete(@TempDir Path dir) {
+        Maildir md = Maildir.open(dir, false);
+        assertThatThrownBy(() -> md.deliverUnsynced("k4", failingAfter1000Bytes("connection reset (simulated)"),
+                ":2,", java.time.Instant.EPOCH))
+                .isInstanceOf(Maildir.StoreException.class).hasMessageContaining("connection reset");
+        assertThat(dir.resolve("cur")).isEmptyDirectory();
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void keysAreCheckedWithoutARegularExpressionButByTheSameRule() {
+        for (String k : new String[] {"a", "Z9", "u123_456", "L-x_Y", "0"}) {
+            assertThat(Maildir.isKey(k)).as(k).isTrue();
+        }
+        for (String k : new String[] {"", "a.b", "../x", "a b", "ü", "a:2,S", "a/b", "a\u0000"}) {
+            assertThat(Maildir.isKey(k)).as(k).isFalse();
+        }
+    }
+
+    private static InputStream failingAfter1000Bytes(String failure) {
+        return new InputStream() {
+            private int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > 1000) {
+                    throw new IOException(failure);
+                }
+                return 'a';
+            }
+        };
     }
 }

@@ -193,4 +193,134 @@ class ReplicaTest {
         assertThatThrownBy(() -> r.expunge("F", List.of("zzz"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> r.capabilities()).isInstanceOf(IllegalStateException.class);
     }
+
+    /** The encoding of versions before the fast state files: every field fully URL-encoded. */
+    private static String oldEnc(String s) {
+        return s == null ? "-" : "=" + java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The decoding of those versions. */
+    private static String oldDec(String s) {
+        return s.equals("-") ? null : java.net.URLDecoder.decode(s.substring(1), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fieldsRoundTripAndStayReadableByTheOlderDecoder() {
+        List<String> tricky = List.of("", "plain", "<id+plus@example.test>", "a b", "100%", "%41", "tab\there",
+                "line\nbreak\r", "Grüße € \uD83D\uDE00", "S $Work $Later", "=", "-", "x=y&z", "\u007f");
+        for (String s : tricky) {
+            String field = ReplicaStore.enc(s);
+            assertThat(field).as(s).doesNotContain(" ", "\n", "\r");
+            assertThat(ReplicaStore.dec(field)).as(s).isEqualTo(s);
+            assertThat(oldDec(field)).as("read by an older version: " + s).isEqualTo(s);
+            assertThat(ReplicaStore.dec(oldEnc(s))).as("written by an older version: " + s).isEqualTo(s);
+        }
+        assertThat(ReplicaStore.dec(ReplicaStore.enc(null))).isNull();
+    }
+
+    @Test
+    void aStateFileOfAnOlderVersionLoadsAndItsNewStateReadsTheOldWay() throws Exception {
+        Path dir = tmp.resolve("r");
+        Replica.open(dir, false).mirror("F").close();
+        Path state = dir.resolve("state").resolve("F.state");
+        String envelope = "Hello world\tAnn <ann@example.test>\tMon, 1 Jan 2024";
+        Files.writeString(state, String.join("\n",
+                "mailaccess-replica-folder 1", "name " + oldEnc("F"), "local 0", "uidvalidity 7", "highestuid 2",
+                "modseq 0", "uidnext 3", "applied 0", "dirs -1 -1",
+                "R u7_1 1 - 120 LIVE 0000 " + oldEnc("<one+plus@example.test>") + " " + oldEnc("S $Work") + " "
+                        + oldEnc("S") + " - " + oldEnc(envelope),
+                "R u7_2 2 - 80 EXPUNGE 0010 " + oldEnc("<two@example.test>") + " " + oldEnc("F") + " "
+                        + oldEnc("F") + " -") + "\n", StandardCharsets.UTF_8);
+        try (Replica r = Replica.open(dir, false)) {
+            ReplicaMessage m = r.message("F", "u7_1");
+            assertThat(r.messages("F")).extracting(ReplicaMessage::id).containsExactly("u7_1");
+            assertThat(m.serverRef()).isEqualTo(dev.mailaccess.MessageRef.imap(7, 1));
+            assertThat(m.flags()).isEqualTo(Flags.of(List.of(Flag.SEEN), List.of("$Work")));
+            assertThat(m.messageId()).isEqualTo("<one+plus@example.test>");
+            assertThat(m.subject()).isEqualTo("Hello world");
+            assertThat(m.from()).isEqualTo("Ann <ann@example.test>");
+            assertThat(m.date()).isEqualTo("Mon, 1 Jan 2024");
+            assertThat(m.downloaded()).isFalse();
+            assertThat(m.pending()).isTrue(); // $Work was added since the last sync
+            r.addFlags("F", List.of("u7_1"), Flags.keywords("$Next")); // makes close() write the state anew
+        }
+        // what this version wrote, read with the older version's parsing
+        String rec = Files.readAllLines(state, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("R u7_1 "))
+                .findFirst().orElseThrow();
+        String[] p = rec.split(" ");
+        assertThat(oldDec(p[7])).isEqualTo("<one+plus@example.test>");
+        assertThat(oldDec(p[8])).isEqualTo("S $Next $Work");
+        assertThat(oldDec(p[9])).isEqualTo("S");
+        assertThat(oldDec(p[11])).isEqualTo(envelope);
+        assertThat(Files.readAllLines(state)).anyMatch(l -> l.startsWith("R u7_2 2 - 80 EXPUNGE 0010 "));
+    }
+
+    @Test
+    void directoryTimesAreTrustedOnlyOnceTheyAreOlderThanTheFileSystemsClockTick() {
+        long now = System.currentTimeMillis();
+        long fine = (now - 50) * 1_000_000L + 123; // sub-second times: 10 ms ticks at most, 100 ms margin
+        assertThat(Replica.settled(new long[] {fine, fine}, now)).isFalse();
+        long fineOld = (now - 500) * 1_000_000L + 123;
+        assertThat(Replica.settled(new long[] {fineOld, fineOld}, now)).isTrue();
+        assertThat(Replica.settled(new long[] {fineOld, fine}, now)).isFalse();
+        long wholeSecond = (now / 1000 - 1) * 1_000_000_000L; // whole seconds: 2 s margin
+        assertThat(Replica.settled(new long[] {wholeSecond, wholeSecond}, now)).isFalse();
+        long wholeSecondOld = (now / 1000 - 3) * 1_000_000_000L;
+        assertThat(Replica.settled(new long[] {wholeSecondOld, wholeSecondOld}, now)).isTrue();
+        assertThat(Replica.settled(new long[] {-1, fineOld}, now)).isFalse();
+    }
+
+    @Test
+    void aMaildirWhoseTimesHaveNotMovedIsNotListedAgain() throws Exception {
+        Path dir = tmp.resolve("r");
+        Replica r = Replica.open(dir, false);
+        r.createLocalFolder("F");
+        String a = r.append("F", msg("a"), Flags.NONE);
+        r.close();
+        Path cur = r.maildir("F").resolve("cur");
+        Path neu = r.maildir("F").resolve("new");
+        java.nio.file.attribute.FileTime settled = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(10).plusNanos(1234));
+        Files.setLastModifiedTime(cur, settled);
+        Files.setLastModifiedTime(neu, settled);
+        Replica.open(dir, false).close(); // lists once and records the settled times
+        // a file slipped in without moving the directory's time: only a listing could find it, and none is made
+        Files.writeString(cur.resolve("1700000000.M1P2.otherhost:2,S"), "Subject: sneaked\r\n\r\nhi\r\n");
+        Files.setLastModifiedTime(cur, settled);
+        try (Replica again = Replica.open(dir, false)) {
+            assertThat(again.messages("F")).extracting(ReplicaMessage::id).containsExactly(a);
+            assertThat(again.openMessage("F", a).readAllBytes()).isNotEmpty(); // located from the state alone
+        }
+        // once the time moves, as any real change makes it, the Maildir is listed and the file adopted
+        Files.setLastModifiedTime(cur, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(5)));
+        try (Replica again = Replica.open(dir, false)) {
+            assertThat(again.messages("F")).extracting(ReplicaMessage::subject).containsExactlyInAnyOrder("a",
+                    "sneaked");
+        }
+    }
+
+    @Test
+    void oneHeaderIsReadAsTheWholeHeaderParseReadsIt() {
+        List<String> heads = List.of(
+                "Subject: x\r\nMessage-ID: <a@b>\r\n\r\nMessage-ID: <body@b>\r\n",
+                "message-id:<lower@b>\nSubject: y\n\nbody",
+                "MESSAGE-ID: \r\n  <folded@b>\r\n\t(comment)\r\nX: y\r\n\r\n",
+                "Message-ID: <first@b>\r\nMessage-ID: <second@b>\r\n\r\n",
+                "Message-ID : <spaced@b>\r\n\r\n",
+                " Message-ID: <continuation@b>\r\n\r\n",
+                "Subject: no id\r\n\r\n",
+                "Message-ID: <truncated@b",
+                "Message-IDs: <other@b>\r\n\r\n",
+                "",
+                "\r\nMessage-ID: <after-blank@b>\r\n");
+        for (String h : heads) {
+            byte[] bytes = h.getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).as(h)
+                    .isEqualTo(ReplicaStore.headers(bytes).getOrDefault("message-id", ""));
+        }
+        byte[] bytes = heads.get(0).getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).isEqualTo("<a@b>");
+        assertThat(ReplicaStore.header(bytes, 12, "message-id")).isEmpty(); // only the bytes given count
+    }
 }

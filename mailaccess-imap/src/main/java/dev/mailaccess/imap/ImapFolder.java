@@ -507,8 +507,8 @@ public final class ImapFolder implements MailFolder {
 
     /**
      * One FETCH of the sizes, then small messages in {@code UID FETCH set (UID BODY.PEEK[])} batches of at most
-     * 8 MB, large ones through {@link #openMessage}: a few round trips per thousand small messages instead of one
-     * each, and never more than a batch in memory.
+     * 8 MB, pipelined ({@link #downloadBatches}), large ones through {@link #openMessage}: a few round trips per
+     * thousand small messages instead of one each, and never more than a batch in memory.
      */
     @Override
     public void downloadMessages(Collection<MessageRef> refs, MessageSink sink) {
@@ -529,6 +529,7 @@ public final class ImapFolder implements MailFolder {
                 }
             });
         }
+        List<List<MessageRef>> batches = new ArrayList<>(); // in a row, with no large message between them
         List<MessageRef> batch = new ArrayList<>();
         long bytes = 0;
         for (MessageRef ref : refs) {
@@ -537,41 +538,158 @@ public final class ImapFolder implements MailFolder {
                 continue; // gone
             }
             if (size > BATCHED_MESSAGE_MAX) {
-                downloadBatch(batch, sink);
-                batch.clear();
-                bytes = 0;
+                if (!batch.isEmpty()) {
+                    batches.add(batch);
+                    batch = new ArrayList<>();
+                    bytes = 0;
+                }
+                downloadBatches(batches, sink);
+                batches.clear();
                 MailFolder.super.downloadMessages(List.of(ref), sink);
                 continue;
             }
             if (!batch.isEmpty() && (bytes + size > BATCH_BYTES || batch.size() >= BATCH_MESSAGES)) {
-                downloadBatch(batch, sink);
-                batch.clear();
+                batches.add(batch);
+                batch = new ArrayList<>();
                 bytes = 0;
             }
             batch.add(ref);
             bytes += size;
         }
-        downloadBatch(batch, sink);
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        downloadBatches(batches, sink);
     }
 
-    private void downloadBatch(List<MessageRef> batch, MessageSink sink) {
-        if (batch.isEmpty()) {
+    /**
+     * Downloads batches of small messages with one {@code UID FETCH set (UID BODY.PEEK[])} each, pipelined: the
+     * FETCH of the next batch is sent before this one goes to the sink, so the server reads and sends it while
+     * the sink stores this one, instead of each side waiting for the other. While the sink runs, that one command
+     * is in flight and its answer unread: nothing may touch the folder then (not even {@code isOpen()}, which can
+     * send a NOOP that would swallow the answer), so the steps skip {@link #call}'s reopen, and a failing sink
+     * has the answer read and dropped before its exception goes on.
+     */
+    private void downloadBatches(List<List<MessageRef>> batches, MessageSink sink) {
+        if (batches.isEmpty()) {
             return;
         }
+        String what = "downloading " + batches.stream().mapToInt(List::size).sum() + " messages";
+        String first = bodiesCommand(batches.get(0));
+        String tag = call(what, null, () -> (String) folder.doCommand(p -> send(p, first)));
+        for (int i = 0; i < batches.size(); i++) {
+            String inFlight = tag;
+            String next = i + 1 < batches.size() ? bodiesCommand(batches.get(i + 1)) : null;
+            BatchAnswer answer = inFlight(what, () -> (BatchAnswer) folder.doCommand(p -> receive(p, inFlight, next)));
+            tag = answer.nextTag();
+            try {
+                for (MessageRef ref : batches.get(i)) {
+                    ByteArray ba = answer.bodies().get(ref.uid());
+                    if (ba != null) { // else expunged meanwhile
+                        dev.mailaccess.internal.ReadTracking.deliver(ref,
+                                new java.io.ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount()), sink);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (tag != null) {
+                    String unread = tag;
+                    try {
+                        inFlight(what, () -> folder.doCommand(p -> {
+                            answerOf(p, unread);
+                            return null;
+                        }));
+                    } catch (RuntimeException drainFailure) {
+                        e.addSuppressed(drainFailure);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** One batch's bodies by UID, and the tag of the next batch's FETCH (sent meanwhile), or null. */
+    private record BatchAnswer(Map<Long, ByteArray> bodies, String nextTag) {
+    }
+
+    private static String bodiesCommand(List<MessageRef> batch) {
+        long[] uids = batch.stream().mapToLong(MessageRef::uid).sorted().distinct().toArray();
+        return "UID FETCH " + UIDSet.toString(UIDSet.createUIDSets(uids)) + " (UID BODY.PEEK[])";
+    }
+
+    /** Reads the answer to a FETCH in flight, then sends {@code next} (if any) once the answer was OK. */
+    private static BatchAnswer receive(org.eclipse.angus.mail.imap.protocol.IMAPProtocol p, String tag,
+                                       String next) throws org.eclipse.angus.mail.iap.ProtocolException {
+        Response[] r = answerOf(p, tag);
+        p.handleResult(r[r.length - 1]);
         Map<Long, ByteArray> bodies = new java.util.HashMap<>();
-        uidFetch(batch, "BODY.PEEK[]", "downloading " + batch.size() + " messages").forEach((uid, fr) -> {
-            BODY b = fr.getItem(BODY.class);
-            if (b != null && b.getByteArray() != null) {
-                bodies.put(uid, b.getByteArray());
+        for (Response x : r) {
+            if (x instanceof FetchResponse fr) {
+                UID u = fr.getItem(UID.class);
+                BODY b = fr.getItem(BODY.class);
+                if (u != null && b != null && b.getByteArray() != null) {
+                    bodies.put(u.uid, b.getByteArray());
+                }
             }
-        });
-        for (MessageRef ref : batch) {
-            ByteArray ba = bodies.get(ref.uid());
-            if (ba == null) {
-                continue; // expunged meanwhile
+        }
+        return new BatchAnswer(bodies, next == null ? null : send(p, next));
+    }
+
+    /** Writes a command without waiting for its answer; a failed write ends the connection as Angus's would. */
+    private static String send(org.eclipse.angus.mail.imap.protocol.IMAPProtocol p, String command)
+            throws org.eclipse.angus.mail.iap.ProtocolException {
+        try {
+            return p.writeCommand(command, null);
+        } catch (IOException | org.eclipse.angus.mail.iap.ProtocolException | RuntimeException e) {
+            p.handleResult(Response.byeResponse(e)); // throws: the connection is gone
+            throw new IllegalStateException("unreachable", e);
+        }
+    }
+
+    /**
+     * The responses up to the tagged one of a command already sent, read as Angus's {@code Protocol.command} reads
+     * them (a BYE or a broken connection comes last); every one but the FETCH answers goes to the folder, as in
+     * {@link #rawFetch}.
+     */
+    private static Response[] answerOf(org.eclipse.angus.mail.imap.protocol.IMAPProtocol p, String tag) {
+        List<Response> answer = new ArrayList<>();
+        Response bye = null;
+        while (true) {
+            Response r;
+            try {
+                r = p.readResponse();
+            } catch (IOException e) {
+                if (bye == null) {
+                    bye = Response.byeResponse(e);
+                }
+                break;
+            } catch (org.eclipse.angus.mail.iap.ProtocolException e) {
+                continue; // a bad response: skipped, as Angus does
             }
-            dev.mailaccess.internal.ReadTracking.deliver(ref,
-                    new java.io.ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount()), sink);
+            if (r.isBYE()) {
+                bye = r;
+                continue;
+            }
+            answer.add(r);
+            if (r.isTagged() && tag.equals(r.getTag())) {
+                break;
+            }
+        }
+        if (bye != null) {
+            answer.add(bye);
+        }
+        Response[] all = answer.toArray(new Response[0]);
+        p.notifyResponseHandlers(java.util.Arrays.stream(all).filter(x -> !(x instanceof FetchResponse))
+                .toArray(Response[]::new));
+        return all;
+    }
+
+    /** {@link #call} for a step while a command is in flight: the same translation of failures, no reopen. */
+    private <T> T inFlight(String what, AngusCall<T> body) {
+        long start = System.nanoTime();
+        try {
+            return body.run();
+        } catch (MessagingException | IOException | RuntimeException e) {
+            throw translate(e, where(what), start);
         }
     }
 
