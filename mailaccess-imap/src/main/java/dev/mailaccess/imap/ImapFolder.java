@@ -129,7 +129,7 @@ public final class ImapFolder implements MailFolder {
      */
     MailAccessException translate(Exception e, String where, long startNanos) {
         Exception failure = connectionFailure;
-        boolean connectionGone = !folder.isOpen() || e instanceof jakarta.mail.FolderClosedException
+        boolean connectionGone = !isOpen() || e instanceof jakarta.mail.FolderClosedException
                 || e instanceof jakarta.mail.StoreClosedException;
         MailAccessException t;
         if (failure != null && connectionGone && !(e instanceof MailAccessException)) {
@@ -140,9 +140,22 @@ public final class ImapFolder implements MailFolder {
         return session.timeoutAware(t, e, where, startNanos, connectionGone);
     }
 
+    /**
+     * Whether the folder is still open. Not Angus's {@code isOpen()}, which sends a NOOP when the connection has
+     * been quiet for a second: a round trip before every call after a pause.
+     */
+    private boolean isOpen() {
+        return VanishedSafeFolder.isOpen(folder);
+    }
+
+    /** The number of messages the folder had at its last answer, without Angus's NOOP probe. */
+    private int messageCount() throws MessagingException {
+        return folder instanceof VanishedSafeFolder v ? v.messageCountWithoutProbe() : folder.getMessageCount();
+    }
+
     /** Angus's fetch can swallow a dead connection; make it visible. */
     private void ensureOpen() throws MessagingException {
-        if (!folder.isOpen()) {
+        if (!isOpen()) {
             throw new jakarta.mail.FolderClosedException(folder, "lost the connection to the server");
         }
     }
@@ -280,7 +293,7 @@ public final class ImapFolder implements MailFolder {
     @Override
     public List<MessageSummary> summaries(FetchSpec spec) {
         return call("listing summaries", null, () -> {
-            if (spec.headers().isEmpty() && !spec.has(FetchSpec.Item.STRUCTURE) && folder.getMessageCount() > 0) {
+            if (spec.headers().isEmpty() && !spec.has(FetchSpec.Item.STRUCTURE) && messageCount() > 0) {
                 return listAll(spec);
             }
             refresh();
@@ -318,10 +331,8 @@ public final class ImapFolder implements MailFolder {
                 MessageSummary m = ListingReader.summary(fr, uidValidity);
                 answers.put(m.ref().uid(), m);
             }
-            ensureOpen();
         }
-        // ListingReader reports a lost connection itself (and ensureOpen's isOpen() would send a NOOP when the
-        // folder was selected more than a second ago: Angus's probe)
+        ensureOpen();
         List<MessageSummary> out = new ArrayList<>(answers.values());
         out.sort(Comparator.comparingLong(m -> m.ref().uid()));
         if (spec.has(FetchSpec.Item.SIZE)) {
@@ -338,7 +349,7 @@ public final class ImapFolder implements MailFolder {
     public List<MessageSummary> newest(int count, FetchSpec spec) {
         return call("listing the newest summaries", null, () -> {
             refresh();
-            int total = folder.getMessageCount();
+            int total = messageCount();
             if (count <= 0 || total <= 0) {
                 return List.of();
             }
@@ -935,7 +946,7 @@ public final class ImapFolder implements MailFolder {
 
     private MailAccessException targetFailure(Folder target, String targetFolder, Exception e, String what,
                                               long start) {
-        if (!folder.isOpen()) {
+        if (!isOpen()) {
             return translate(e, where(what), start);
         }
         MailAccessException t = session.notFoundOr(target, targetFolder, e, where(what), start);

@@ -157,7 +157,7 @@ final class SectionStream extends InputStream {
             if (last) {
                 return false;
             }
-            if (!folder.isOpen()) {
+            if (!VanishedSafeFolder.isOpen(folder)) { // no NOOP probe when the reader was slow
                 throw new IOException("the folder was closed while reading message " + ref);
             }
             long started = System.nanoTime();

@@ -34,6 +34,34 @@ public final class VanishedSafeFolder extends IMAPFolder {
         super(li, store);
     }
 
+    /**
+     * Whether the folder is open, as Angus last learned it (a BYE or a lost connection closes it), without the NOOP
+     * that {@link #isOpen()} sends when the connection has been quiet for a second.
+     */
+    synchronized boolean isOpenWithoutProbe() {
+        try {
+            checkOpened();
+            return true;
+        } catch (jakarta.mail.FolderClosedException | IllegalStateException closed) {
+            return false;
+        }
+    }
+
+    /** The number of messages as Angus last learned it, without the NOOP probe of {@code getMessageCount()}. */
+    int messageCountWithoutProbe() throws jakarta.mail.FolderClosedException {
+        synchronized (messageCacheLock) {
+            if (messageCache == null || !isOpenWithoutProbe()) {
+                throw new jakarta.mail.FolderClosedException(this, "lost the connection to the server");
+            }
+            return messageCache.size();
+        }
+    }
+
+    /** {@link #isOpenWithoutProbe()} for this adapter's folders; Angus's probing {@code isOpen()} for any other. */
+    static boolean isOpen(IMAPFolder folder) {
+        return folder instanceof VanishedSafeFolder v ? v.isOpenWithoutProbe() : folder.isOpen();
+    }
+
     /** Whether a vanished message could not be placed since the last call; clears the mark. */
     boolean takeStale() {
         boolean was = stale;

@@ -316,6 +316,37 @@ class ImapAdapterTest {
         assertThat(fixture.messages(user, "INBOX")).hasSize(2);
     }
 
+    /** Angus's isOpen() sends a NOOP once the connection has been quiet for a second; the adapter never asks it. */
+    @Test
+    void aPauseCostsNoProbeRoundTrip() throws Exception {
+        String user = fixture.newUser();
+        for (int i = 0; i < 3; i++) {
+            fixture.deliver(user, "INBOX", simple("pause " + i), Flags.NONE);
+        }
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture.host(), fixture.port("imap"));
+             Mailbox mb = MailAccess.connect(fixture.config("imap", user).port(proxy.port()).build());
+             MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            for (FolderAction call : List.<FolderAction>of(
+                    f -> assertThat(f.summaries(refs.subList(0, 2), FetchSpec.of(FetchSpec.Item.ENVELOPE)))
+                            .hasSize(2),
+                    f -> assertThat(f.headerBlocks(refs)).hasSize(3),
+                    f -> assertThat(f.summaries(FetchSpec.of(FetchSpec.Item.FLAGS))).hasSize(3),
+                    f -> {
+                        try {
+                            assertThat(readAll(f.openMessage(refs.get(2)))).isNotEmpty();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })) {
+                Thread.sleep(1_100);
+                proxy.resetCounts();
+                call.run(inbox);
+                assertThat(proxy.commands()).as(proxy.describeCommands()).noneMatch(c -> c.contains("NOOP"));
+            }
+        }
+    }
+
     private interface FolderAction {
         void run(MailFolder inbox);
     }
