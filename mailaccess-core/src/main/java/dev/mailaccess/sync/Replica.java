@@ -346,7 +346,16 @@ public final class Replica implements AutoCloseable {
         MessageRef ref = serverRef(fs, r);
         boolean pending = !fs.local && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(protocol)));
         return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, h.getOrDefault("subject", ""),
-                h.getOrDefault("from", ""), h.getOrDefault("date", ""), r.msgId, r.downloaded, pending);
+                h.getOrDefault("from", ""), h.getOrDefault("date", ""), r.msgId, r.downloaded, pending,
+                file == null ? null : modified(file));
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return null; // renamed by another Maildir client since the scan: the next scan finds it
+        }
     }
 
     private static MessageRef serverRef(FolderState fs, Rec r) {

@@ -3,6 +3,8 @@ package dev.mailaccess.sync;
 import dev.mailaccess.Flags;
 import dev.mailaccess.MessageRef;
 
+import java.time.Instant;
+
 /**
  * A message of a {@link Replica} folder, read from local data only (the envelope fields from the local file's
  * headers, the system flags from the Maildir file name, keywords from the replica's state).
@@ -19,7 +21,11 @@ import dev.mailaccess.MessageRef;
  * @param messageId  the Message-ID header, empty if none
  * @param downloaded false if the message is larger than the replica's size limit and only known by its server data
  * @param pending    true if the message has local changes not yet pushed to the server
+ * @param received   when the message was received: the server's INTERNALDATE for a message downloaded over IMAP
+ *                   (kept as the file's modification time, as Dovecot does), else when it was stored here (POP3 has
+ *                   no received date; a message added offline); null if only its headers are kept
  */
 public record ReplicaMessage(String folder, String id, MessageRef serverRef, Flags flags, long size, String subject,
-                             String from, String date, String messageId, boolean downloaded, boolean pending) {
+                             String from, String date, String messageId, boolean downloaded, boolean pending,
+                             Instant received) {
 }

@@ -39,6 +39,29 @@ public abstract class ImapReplicaContract extends ReplicaContract {
     }
 
     @Test
+    void eachMessageKeepsTheServersReceivedDate() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            fixture().deliver(user, "INBOX", message("r" + i, 10), Flags.NONE);
+        }
+        Map<Long, java.time.Instant> onServer = new java.util.HashMap<>();
+        try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
+            for (MessageSummary m : inbox.summaries(FetchSpec.of(FetchSpec.Item.INTERNAL_DATE))) {
+                onServer.put(m.ref().uid(), m.internalDate());
+            }
+        }
+        Replica r = replica().mirror("INBOX");
+        sync(r);
+        List<ReplicaMessage> local = r.messages("INBOX");
+        assertThat(local).hasSize(3);
+        for (ReplicaMessage m : local) {
+            assertThat(m.received()).as(m.subject()).isNotNull().isEqualTo(onServer.get(m.serverRef().uid()));
+        }
+        java.time.Instant before = java.time.Instant.now().minusSeconds(2);
+        String added = r.append("INBOX", new ByteArrayInputStream(message("added offline", 5)), Flags.NONE);
+        assertThat(r.message("INBOX", added).received()).isAfter(before); // stored here, not yet on the server
+    }
+
+    @Test
     void offlineChangesGoUpOnTheNextSync() throws Exception {
         for (int i = 0; i < 5; i++) {
             fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
