@@ -40,9 +40,7 @@ public abstract class ImapReplicaContract extends ReplicaContract {
 
     @Test
     void eachMessageKeepsTheServersReceivedDate() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            fixture().deliver(user, "INBOX", message("r" + i, 10), Flags.NONE);
-        }
+        deliverToInbox("r", 3);
         Map<Long, java.time.Instant> onServer = new java.util.HashMap<>();
         try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
             for (MessageSummary m : inbox.summaries(FetchSpec.of(FetchSpec.Item.INTERNAL_DATE))) {
@@ -63,9 +61,7 @@ public abstract class ImapReplicaContract extends ReplicaContract {
 
     @Test
     void offlineChangesGoUpOnTheNextSync() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
-        }
+        deliverToInbox("m", 5);
         try (Mailbox mb = connect()) {
             mb.createFolder("Archive");
         }
@@ -94,9 +90,7 @@ public abstract class ImapReplicaContract extends ReplicaContract {
 
     @Test
     void changesAnotherLocalMailClientMadeToTheMaildirGoUp() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
-        }
+        deliverToInbox("m", 3);
         Replica r = replica().mirror("INBOX");
         sync(r);
         Path cur = r.maildir("INBOX").resolve("cur");

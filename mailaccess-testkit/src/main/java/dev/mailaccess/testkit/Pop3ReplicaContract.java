@@ -36,9 +36,7 @@ public abstract class Pop3ReplicaContract extends ReplicaContract {
 
     @Test
     void pop3PseudoOnline() throws Exception {
-        for (int i = 0; i < 4; i++) {
-            fixture().deliver(user, "INBOX", message("p" + i, 10), Flags.NONE);
-        }
+        deliverToInbox("p", 4);
         Replica r = replica().mirror("INBOX").createLocalFolder("Saved");
         SyncReport first = sync(r);
         assertThat(first.downloaded()).isEqualTo(4);

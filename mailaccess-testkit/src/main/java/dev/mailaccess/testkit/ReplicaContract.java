@@ -118,6 +118,13 @@ public abstract class ReplicaContract {
         }
     }
 
+    /** Delivers {@code count} small messages to INBOX on the server, tagged {@code prefix0}, {@code prefix1}, … */
+    protected void deliverToInbox(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            fixture().deliver(user, "INBOX", message(prefix + i, 10), Flags.NONE);
+        }
+    }
+
     protected static byte[] message(String tag, int size) {
         return TestMessages.plain("Sender <s@example.test>", "rcpt@example.test", "Replica " + tag,
                 "body " + tag + " " + "x".repeat(size) + "\r\n");
@@ -220,9 +227,7 @@ public abstract class ReplicaContract {
 
     @Test
     void changesOfASecondClientComeDown() throws Exception {
-        for (int i = 0; i < 4; i++) {
-            fixture().deliver(user, "INBOX", message("m" + i, 10), Flags.NONE);
-        }
+        deliverToInbox("m", 4);
         Replica r = replica().mirror("INBOX");
         sync(r);
         MessageRef m0 = refOf(r, "INBOX", "m0");

@@ -28,11 +28,7 @@ class RawRetrTest {
             try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 CompletableFuture<String> commands = serve(server, ANSWERS, chunk);
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-                    RawRetr r = new RawRetr(s);
-                    r.retr(1);
-                    r.retr(2);
-                    r.retr(3);
-                    r.flush();
+                    RawRetr r = threeRetrs(s);
                     assertThat(r.status()).isTrue();
                     assertThat(readAll(r.body())).as("chunk " + chunk)
                             .isEqualTo("Subject: x\r\n\r\n.leading\r\n..two\r\n. \r\nx.\r\n");
@@ -44,6 +40,16 @@ class RawRetrTest {
                 }
             }
         }
+    }
+
+    /** RETR 1, 2 and 3 pipelined on {@code s}. */
+    private static RawRetr threeRetrs(Socket s) throws IOException {
+        RawRetr r = new RawRetr(s);
+        r.retr(1);
+        r.retr(2);
+        r.retr(3);
+        r.flush();
+        return r;
     }
 
     private static String readAll(InputStream in) throws IOException {
@@ -82,11 +88,7 @@ class RawRetrTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             serve(server, "* BYE\r\n", 64);
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-                RawRetr r = new RawRetr(s);
-                r.retr(1);
-                r.retr(2);
-                r.retr(3);
-                r.flush();
+                RawRetr r = threeRetrs(s);
                 assertThatThrownBy(r::status).isInstanceOf(IOException.class).hasMessageContaining("BYE");
             }
         }
