@@ -38,8 +38,12 @@ public abstract class Pop3ReplicaContract extends ReplicaContract {
     void pop3PseudoOnline() throws Exception {
         deliverToInbox("p", 4);
         Replica r = replica().mirror("INBOX").createLocalFolder("Saved");
+        java.time.Instant beforeSync = java.time.Instant.now().minusSeconds(2);
         SyncReport first = sync(r);
         assertThat(first.downloaded()).isEqualTo(4);
+        // POP3 has no received date: each message's is when it was stored here
+        assertThat(r.messages("INBOX")).allSatisfy(m -> assertThat(m.received()).isAfter(beforeSync)
+                .isBeforeOrEqualTo(java.time.Instant.now()));
         assertThat(fixture().messages(user, "INBOX")).hasSize(4); // mail stays on the server
         r.addFlags("INBOX", List.of(idOf(r, "INBOX", "p0")), Flags.of(Flag.SEEN).plus(Flags.keywords("$Todo")));
         r.move("INBOX", idOf(r, "INBOX", "p1"), "Saved");
