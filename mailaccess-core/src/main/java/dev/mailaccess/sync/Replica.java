@@ -347,14 +347,14 @@ public final class Replica implements AutoCloseable {
         boolean pending = !fs.local && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(protocol)));
         return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, h.getOrDefault("subject", ""),
                 h.getOrDefault("from", ""), h.getOrDefault("date", ""), r.msgId, r.downloaded, pending,
-                file == null ? null : modified(file));
+                modified(file != null ? file : head));
     }
 
     private static Instant modified(Path file) {
         try {
             return Files.getLastModifiedTime(file).toInstant();
         } catch (IOException e) {
-            return null; // renamed by another Maildir client since the scan: the next scan finds it
+            return null; // nothing stored (yet), or renamed by another Maildir client since the scan
         }
     }
 

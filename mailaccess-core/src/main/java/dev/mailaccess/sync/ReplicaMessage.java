@@ -21,9 +21,10 @@ import java.time.Instant;
  * @param messageId  the Message-ID header, empty if none
  * @param downloaded false if the message is larger than the replica's size limit and only known by its server data
  * @param pending    true if the message has local changes not yet pushed to the server
- * @param received   when the message was received: the server's INTERNALDATE for a message downloaded over IMAP
- *                   (kept as the file's modification time, as Dovecot does), else when it was stored here (POP3 has
- *                   no received date; a message added offline); null if only its headers are kept
+ * @param received   when the message was received: the server's INTERNALDATE for a message (or the header block of
+ *                   one over the size limit) downloaded over IMAP, kept as the file's modification time as Dovecot
+ *                   does; else when it was stored here (POP3 has no received date; a message added offline); null
+ *                   if nothing of it is stored here
  */
 public record ReplicaMessage(String folder, String id, MessageRef serverRef, Flags flags, long size, String subject,
                              String from, String date, String messageId, boolean downloaded, boolean pending,

@@ -66,7 +66,7 @@ final class ListingReader {
     }
 
     /** The stream Angus reads this connection's responses from, or null if it cannot be reached. */
-    static InputStream angusInput(Protocol p) {
+    private static InputStream angusInput(Protocol p) {
         if (PROTOCOL_INPUT == null) {
             return null;
         }
