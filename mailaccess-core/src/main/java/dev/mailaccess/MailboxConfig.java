@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Defaults are safe: TLS with certificate and host-name verification, a 20 s connect timeout and a 60 s read
  * timeout (Jakarta Mail's own default is to wait forever), cleartext only when {@link TlsMode#NONE} is chosen, and
- * no emulated operations unless {@link Builder#allowEmulation(boolean)} says so. {@code toString()} never shows the
+ * no emulated operations unless {@link Builder#allowEmulation(boolean)} says so, and {@link ServerLimits} that keep a
+ * broken server from exhausting memory or time. {@code toString()} never shows the
  * password.
  */
 public final class MailboxConfig {
@@ -35,6 +36,7 @@ public final class MailboxConfig {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final boolean allowEmulation;
+    private final ServerLimits limits;
 
     private MailboxConfig(Builder b) {
         this.protocol = canonicalProtocol(Objects.requireNonNull(b.protocol, "protocol"));
@@ -47,6 +49,7 @@ public final class MailboxConfig {
         this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
         this.readTimeout = positive(b.readTimeout, "readTimeout");
         this.allowEmulation = b.allowEmulation;
+        this.limits = Objects.requireNonNull(b.limits, "limits");
         if (port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -126,6 +129,7 @@ public final class MailboxConfig {
         b.connectTimeout = connectTimeout;
         b.readTimeout = readTimeout;
         b.allowEmulation = allowEmulation;
+        b.limits = limits;
         return b;
     }
 
@@ -173,6 +177,11 @@ public final class MailboxConfig {
         return allowEmulation;
     }
 
+    /** The bounds on what the server may send: sizes, counts, slowness ({@link ServerLimits#DEFAULT} unless set). */
+    public ServerLimits limits() {
+        return limits;
+    }
+
     /** A URI for display, e.g. {@code imaps://alice@mail.example.org:993}; never contains a secret. */
     public String displayUri() {
         String scheme = protocol + (tlsMode == TlsMode.IMPLICIT ? "s" : "");
@@ -183,7 +192,8 @@ public final class MailboxConfig {
     public String toString() {
         return "MailboxConfig[" + displayUri() + ", tls=" + tlsMode + ", credentials="
                 + (credentials == null ? "none" : credentials) + ", connectTimeout=" + connectTimeout
-                + ", readTimeout=" + readTimeout + ", allowEmulation=" + allowEmulation + "]";
+                + ", readTimeout=" + readTimeout + ", allowEmulation=" + allowEmulation
+                + (limits.equals(ServerLimits.DEFAULT) ? "" : ", limits=" + limits) + "]";
     }
 
     /** Builder for {@link MailboxConfig}. */
@@ -198,6 +208,7 @@ public final class MailboxConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private boolean allowEmulation;
+        private ServerLimits limits = ServerLimits.DEFAULT;
 
         private Builder() {
         }
@@ -259,6 +270,16 @@ public final class MailboxConfig {
         /** Let {@link Support#EMULATED} operations run; they may download a lot (each reason says what). */
         public Builder allowEmulation(boolean allowEmulation) {
             this.allowEmulation = allowEmulation;
+            return this;
+        }
+
+        /**
+         * The bounds on what the server may send before the session is ended with a typed error. The defaults suit
+         * every working server; raise one only for a server known to need it (e.g. a folder of more than
+         * {@link ServerLimits#maxMessages()} messages).
+         */
+        public Builder limits(ServerLimits limits) {
+            this.limits = limits;
             return this;
         }
 

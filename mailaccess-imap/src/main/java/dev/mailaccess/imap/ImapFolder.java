@@ -293,56 +293,15 @@ public final class ImapFolder implements MailFolder {
     @Override
     public List<MessageSummary> summaries(FetchSpec spec) {
         return call("listing summaries", null, () -> {
-            if (spec.headers().isEmpty() && !spec.has(FetchSpec.Item.STRUCTURE) && messageCount() > 0) {
-                return listAll(spec);
+            if (messageCount() == 0) {
+                refresh(); // an empty folder: ask whether mail arrived (a FETCH of 1:* would be refused)
+                if (messageCount() == 0) {
+                    return List.of();
+                }
             }
-            refresh();
-            return summarize(List.of(folder.getMessages()), spec);
+            // no NOOP first: the answer covers whatever is in the folder now
+            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ")", spec), spec);
         });
-    }
-
-    /**
-     * One raw {@code UID FETCH 1:* (UID …)}, its answers read and turned into summaries by {@link ListingReader}: no
-     * NOOP first (the answer covers whatever is in the folder now), no Angus message objects and no Angus parsing
-     * (byte-at-a-time reads and per-item objects were most of the cost above the wire's). Structure and header
-     * fields still go through Angus.
-     */
-    private List<MessageSummary> listAll(FetchSpec spec) throws MessagingException {
-        StringBuilder items = new StringBuilder("UID");
-        if (spec.has(FetchSpec.Item.ENVELOPE)) {
-            items.append(" ENVELOPE");
-        }
-        if (spec.has(FetchSpec.Item.FLAGS)) {
-            items.append(" FLAGS");
-        }
-        if (spec.has(FetchSpec.Item.SIZE)) {
-            items.append(" RFC822.SIZE");
-        }
-        if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
-            items.append(" INTERNALDATE");
-        }
-        String command = "UID FETCH 1:* (" + items + ")";
-        @SuppressWarnings("unchecked")
-        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) folder.doCommand(
-                p -> ListingReader.list(p, command, uidValidity));
-        if (answers == null) { // Angus's stream out of reach: Angus reads the answers
-            answers = new LinkedHashMap<>();
-            for (FetchResponse fr : rawFetch(command).values()) {
-                MessageSummary m = ListingReader.summary(fr, uidValidity);
-                answers.put(m.ref().uid(), m);
-            }
-        }
-        ensureOpen();
-        List<MessageSummary> out = new ArrayList<>(answers.values());
-        out.sort(Comparator.comparingLong(m -> m.ref().uid()));
-        if (spec.has(FetchSpec.Item.SIZE)) {
-            Map<Long, Long> sizes = new java.util.HashMap<>(out.size() * 2);
-            for (MessageSummary m : out) {
-                sizes.put(m.ref().uid(), m.size());
-            }
-            lastListedSizes = sizes;
-        }
-        return List.copyOf(out);
     }
 
     @Override
@@ -354,83 +313,60 @@ public final class ImapFolder implements MailFolder {
                 return List.of();
             }
             int start = Math.max(1, total - count + 1);
-            return summarize(List.of(folder.getMessages(start, total)), spec);
+            return listed(fetchSummaries("FETCH " + start + ":" + total + " (" + ListingReader.items(spec) + ")",
+                    spec), spec);
         });
     }
 
     @Override
     public List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
-        return call("listing summaries", null, () -> summarize(new ArrayList<>(lookup(refs)), spec));
-    }
-
-    /** One FETCH for all messages, then conversion from what was fetched, without further round trips. */
-    private List<MessageSummary> summarize(List<? extends Message> msgs, FetchSpec spec)
-            throws MessagingException, IOException {
-        if (msgs.isEmpty()) {
+        refs.forEach(this::checkRef);
+        if (refs.isEmpty()) {
             return List.of();
         }
-        Message[] arr = msgs.toArray(new Message[0]);
-        folder.fetch(arr, profile(spec));
-        ensureOpen();
-        List<MessageSummary> out = new ArrayList<>(arr.length);
-        Map<Long, Long> sizes = spec.has(FetchSpec.Item.SIZE) ? new java.util.HashMap<>() : null;
-        for (Message m : arr) {
-            if (m.isExpunged()) {
-                continue;
-            }
-            IMAPMessage im = (IMAPMessage) m;
-            try {
-                MessageSummary summary = summary(im, spec);
-                out.add(summary);
-                if (sizes != null) {
-                    sizes.put(summary.ref().uid(), summary.size());
-                }
-            } catch (MessageRemovedException e) {
-                // expunged by another client during the listing: left out, as for a vanished ref
+        return call("listing summaries", null, () -> listed(fetchSummaries(
+                "UID FETCH " + uidSet(refs) + " (" + ListingReader.items(spec) + ")", spec), spec));
+    }
+
+    private static String uidSet(Collection<MessageRef> refs) {
+        long[] uids = refs.stream().mapToLong(MessageRef::uid).sorted().distinct().toArray();
+        return UIDSet.toString(UIDSet.createUIDSets(uids));
+    }
+
+    /**
+     * Sends one summary FETCH (any message set, by UID or sequence number) and returns its answers by UID, read by
+     * {@link ListingReader} (bulk reads, the fast parser, one bad answer never failing the rest); Angus reads them
+     * where the connection has no bounded reader. No Angus message objects: they number by sequence, which a server
+     * reporting an expunge in the middle of the answers (GreenMail) can leave paired with the wrong UID.
+     */
+    private Map<Long, MessageSummary> fetchSummaries(String command, FetchSpec spec) throws MessagingException {
+        String server = session.config().displayUri();
+        @SuppressWarnings("unchecked")
+        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) folder.doCommand(
+                p -> ListingReader.list(p, command, uidValidity, spec, server));
+        if (answers == null) {
+            answers = new LinkedHashMap<>();
+            for (FetchResponse fr : rawFetch(command).values()) {
+                MessageSummary m = ListingReader.summary(fr, uidValidity);
+                answers.put(m.ref().uid(), ListingReader.complete(m, spec, server));
             }
         }
-        if (sizes != null) {
+        ensureOpen();
+        return answers;
+    }
+
+    /** The answers in folder (UID) order; their sizes are remembered for {@link #downloadMessages}. */
+    private List<MessageSummary> listed(Map<Long, MessageSummary> answers, FetchSpec spec) {
+        List<MessageSummary> out = new ArrayList<>(answers.values());
+        out.sort(Comparator.comparingLong(m -> m.ref().uid()));
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            Map<Long, Long> sizes = new java.util.HashMap<>(out.size() * 2);
+            for (MessageSummary m : out) {
+                sizes.put(m.ref().uid(), m.size());
+            }
             lastListedSizes = sizes; // lets downloadMessages skip its size FETCH right after a listing
         }
         return List.copyOf(out);
-    }
-
-    private static FetchProfile profile(FetchSpec spec) {
-        FetchProfile fp = new FetchProfile();
-        fp.add(UIDFolder.FetchProfileItem.UID);
-        Set<String> headers = new LinkedHashSet<>();
-        if (spec.has(FetchSpec.Item.ENVELOPE)) {
-            // Everything the Envelope needs is in the IMAP ENVELOPE (MimeConversion reads nothing else from an
-            // IMAPMessage); fetching headers besides would make Angus parse them per message, a large cost.
-            fp.add(FetchProfile.Item.ENVELOPE);
-        }
-        if (spec.has(FetchSpec.Item.FLAGS)) {
-            fp.add(FetchProfile.Item.FLAGS);
-        }
-        if (spec.has(FetchSpec.Item.SIZE)) {
-            fp.add(FetchProfile.Item.SIZE);
-        }
-        if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
-            fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
-        }
-        if (spec.has(FetchSpec.Item.STRUCTURE)) {
-            fp.add(FetchProfile.Item.CONTENT_INFO);
-        }
-        headers.addAll(spec.headers());
-        headers.forEach(fp::add);
-        return fp;
-    }
-
-    private MessageSummary summary(IMAPMessage m, FetchSpec spec) throws MessagingException, IOException {
-        Date received = spec.has(FetchSpec.Item.INTERNAL_DATE) ? m.getReceivedDate() : null;
-        Instant internalDate = received == null ? null : received.toInstant();
-        return new MessageSummary(ref(m),
-                spec.has(FetchSpec.Item.ENVELOPE) ? MimeConversion.envelope(m) : null,
-                spec.has(FetchSpec.Item.FLAGS) ? MimeConversion.flags(m.getFlags()) : null,
-                spec.has(FetchSpec.Item.SIZE) ? m.getSize() : -1,
-                internalDate,
-                spec.has(FetchSpec.Item.STRUCTURE) ? MimeConversion.structure(m) : null,
-                spec.headers().isEmpty() ? Map.of() : MimeConversion.headers(m, spec.headers()));
     }
 
     @Override
@@ -440,10 +376,11 @@ public final class ImapFolder implements MailFolder {
                     session.capabilities().protocol());
         }
         return call("listing changes since MODSEQ " + modSeq, null, () -> {
-            // UID FETCH 1:* (FLAGS) (CHANGEDSINCE modSeq), then one FETCH for the rest of the spec.
-            Message[] changed = folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq);
-            ensureOpen();
-            return summarize(List.of(changed), spec);
+            if (messageCount() == 0) {
+                return List.of();
+            }
+            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ") (CHANGEDSINCE "
+                    + modSeq + ")", spec), spec);
         });
     }
 
@@ -471,19 +408,20 @@ public final class ImapFolder implements MailFolder {
             if (folder.getUIDValidity() != knownUidValidity) {
                 throw new MailAccessException("UIDVALIDITY of " + path + " changed during the resync");
             }
-            Set<Message> changed = new LinkedHashSet<>();
+            List<MessageRef> changed = new ArrayList<>();
             Set<Long> vanished = new java.util.TreeSet<>();
             for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
                 if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
                     for (long uid : v.getUIDs()) {
                         vanished.add(uid);
                     }
-                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
-                    changed.add(c.getMessage());
+                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c && !c.getMessage().isExpunged()) {
+                    changed.add(ref(c.getMessage()));
                 }
             }
             ensureOpen();
-            List<MessageSummary> summaries = summarize(List.copyOf(changed), spec);
+            List<MessageSummary> summaries = changed.isEmpty() ? List.of() : listed(fetchSummaries(
+                    "UID FETCH " + uidSet(changed) + " (" + ListingReader.items(spec) + ")", spec), spec);
             return new FolderChanges(summaries,
                     vanished.stream().map(uid -> MessageRef.imap(uidValidity, uid)).toList(), true);
         });

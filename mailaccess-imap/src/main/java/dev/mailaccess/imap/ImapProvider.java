@@ -84,7 +84,7 @@ public final class ImapProvider implements MailboxProvider {
         Session session = AngusSessions.create(config, angusProtocol, sockets, angusProperties);
         IMAPStore store = null;
         try {
-            store = (IMAPStore) session.getStore(angusProtocol);
+            store = BoundedImapStore.open(session, angusProtocol);
             store.connect(config.host(), config.port(), config.user(), secret);
             IMAPStore connected = store;
             CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name));

@@ -1,27 +1,29 @@
 package dev.mailaccess.imap;
 
 import dev.mailaccess.Envelope;
+import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.angus.internal.MimeConversion;
-import org.eclipse.angus.mail.iap.Protocol;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetHeaders;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
-import org.eclipse.angus.mail.iap.ResponseInputStream;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.BODYSTRUCTURE;
 import org.eclipse.angus.mail.imap.protocol.ENVELOPE;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.imap.protocol.Item;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,87 +33,90 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sends a summary FETCH on an Angus connection and reads its answers itself: in bulk ({@link ResponseReader}) and
- * straight into summaries ({@link SummaryParser}). Everything else in the answer (EXISTS, EXPUNGE, VANISHED, the
- * tagged status, a BYE) is handed to Angus as Angus would have read it, so the folder's state stays Angus's.
+ * Sends a summary FETCH (of any message set, by UID or by sequence number) on a {@link BoundedImapProtocol} and
+ * reads its answers itself, in bulk ({@link ResponseReader}) and straight into summaries ({@link SummaryParser});
+ * an answer the fast parser does not know goes to Angus's parser. Everything else in the answer (EXISTS, EXPUNGE,
+ * VANISHED, the tagged status, a BYE) is handed to Angus as Angus would have read it, so the folder's state stays
+ * Angus's.
  *
- * <p>It reads from the same buffered stream as Angus (reached by reflection; when that is refused, {@link #list}
- * returns null and the caller uses Angus's reader), so nothing Angus buffered is skipped; whatever it reads past the
- * tagged status is read to a whole response and handed to Angus too, so nothing is lost either.
+ * <p>One bad answer never sinks the listing: an answer neither parser can read, or one that lacks an item that was
+ * asked for, gives a summary with what could be read (an empty envelope where the envelope is missing) and a
+ * warning naming the server and the UID.
  */
 final class ListingReader {
     private static final Logger LOG = LoggerFactory.getLogger(ListingReader.class);
     private static final Pattern UID_ITEM = Pattern.compile("[ (]UID (\\d{1,19})", Pattern.CASE_INSENSITIVE);
-    private static final Field PROTOCOL_INPUT;
-    private static final Field BUFFERED_INPUT;
-
-    static {
-        Field input = null;
-        Field buffered = null;
-        try {
-            input = Protocol.class.getDeclaredField("input");
-            buffered = ResponseInputStream.class.getDeclaredField("bin");
-            input.setAccessible(true);
-            buffered.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Angus's input stream is out of reach ({}); listings use Angus's reader", e.toString());
-            input = null;
-            buffered = null;
-        }
-        PROTOCOL_INPUT = input;
-        BUFFERED_INPUT = buffered;
-    }
+    private static final Envelope EMPTY = new Envelope(null, "", List.of(), List.of(), List.of(), List.of(),
+            List.of(), List.of(), "", "");
 
     private ListingReader() {
     }
 
-    /** The stream Angus reads this connection's responses from, or null if it cannot be reached. */
-    private static InputStream angusInput(Protocol p) {
-        if (PROTOCOL_INPUT == null) {
-            return null;
+    /** The FETCH items that give {@code spec}, UID first: e.g. {@code UID ENVELOPE FLAGS}. */
+    static String items(FetchSpec spec) {
+        StringBuilder items = new StringBuilder("UID");
+        if (spec.has(FetchSpec.Item.ENVELOPE)) {
+            items.append(" ENVELOPE");
         }
-        try {
-            Object responses = PROTOCOL_INPUT.get(p);
-            return responses == null ? null : (InputStream) BUFFERED_INPUT.get(responses);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+        if (spec.has(FetchSpec.Item.FLAGS)) {
+            items.append(" FLAGS");
         }
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            items.append(" RFC822.SIZE");
+        }
+        if (spec.has(FetchSpec.Item.INTERNAL_DATE)) {
+            items.append(" INTERNALDATE");
+        }
+        if (spec.has(FetchSpec.Item.STRUCTURE)) {
+            items.append(" BODYSTRUCTURE");
+        }
+        if (!spec.headers().isEmpty()) {
+            items.append(" BODY.PEEK[HEADER.FIELDS (").append(String.join(" ", spec.headers())).append(")]");
+        }
+        return items.toString();
     }
 
     /**
-     * Sends {@code command} (a FETCH of UID and summary items) and returns the summaries it answered, keyed by UID in
-     * the server's order; null when Angus's stream is out of reach (nothing was sent then). A NO, BAD or BYE, or a
-     * connection lost half-way, throws what Angus's own command would have thrown.
+     * Sends {@code command} (a FETCH of UID and the items of {@code spec}) and returns the summaries it answered,
+     * keyed by UID in the server's order; null when the connection reads through Angus's own reader (nothing was
+     * sent then). A NO, BAD or BYE, or a connection lost half-way, throws what Angus's own command would have thrown.
+     *
+     * @param server names the server in warnings about unreadable answers
      */
-    static Map<Long, MessageSummary> list(IMAPProtocol p, String command, long uidValidity)
-            throws ProtocolException {
-        InputStream in = angusInput(p);
-        if (in == null) {
+    static Map<Long, MessageSummary> list(IMAPProtocol p, String command, long uidValidity, FetchSpec spec,
+                                          String server) throws ProtocolException {
+        ResponseReader reader = p instanceof BoundedImapProtocol b ? b.responses() : null;
+        if (reader == null) {
             return null;
         }
+        BoundedImapProtocol bounded = (BoundedImapProtocol) p;
         Map<Long, MessageSummary> out = new LinkedHashMap<>();
         List<Response> others = new ArrayList<>();
         Response result = null;
         SummaryParser parser = new SummaryParser(uidValidity);
+        int answers = 0;
         try {
             String tag = p.writeCommand(command, null);
-            ResponseReader reader = new ResponseReader(in);
-            while (result == null || reader.hasBuffered() && !result.isBYE()) {
+            while (result == null) {
                 reader.next();
                 byte[] b = reader.buffer();
-                if (result == null && SummaryParser.isFetch(b, reader.start(), reader.end())) {
-                    MessageSummary m = summary(p, parser, b, reader.start(), reader.end(), uidValidity);
+                if (SummaryParser.isFetch(b, reader.start(), reader.end())) {
+                    bounded.checkListed(++answers);
+                    MessageSummary m = summary(p, parser, b, reader.start(), reader.end(), uidValidity, spec, server);
                     if (m != null) {
                         out.put(m.ref().uid(), m);
                     }
                     continue;
                 }
-                IMAPResponse r = new IMAPResponse(latin1(b, reader.start(), reader.end()));
-                if (result != null) {
-                    unsolicited(p, r, others); // sent after the tagged status: Angus's to handle
-                } else if (r.isTagged() && tag.equals(r.getTag())) {
-                    result = r;
-                } else if (r.isBYE()) {
+                IMAPResponse r;
+                try {
+                    r = new IMAPResponse(latin1(b, reader.start(), reader.end()));
+                } catch (ProtocolException unreadable) {
+                    LOG.debug("unreadable response skipped, as Angus does: {}", unreadable.toString());
+                    continue;
+                }
+                bounded.check(r);
+                if (r.isBYE() || r.isTagged() && tag.equals(r.getTag())) {
                     result = r;
                 } else {
                     others.add(r);
@@ -126,44 +131,36 @@ final class ListingReader {
         return out;
     }
 
-    private static void unsolicited(IMAPProtocol p, IMAPResponse r, List<Response> others) {
-        if (!r.keyEquals("FETCH")) {
-            others.add(r);
-            return;
-        }
-        try {
-            others.add(new FetchResponse(r, null, p)); // Angus's folder takes a FETCH only in this form
-        } catch (IOException | ProtocolException e) {
-            LOG.debug("unreadable unsolicited FETCH skipped, as Angus does: {}", e.toString());
-        }
-    }
-
-    /** One FETCH answer: the fast parser, or Angus's for what it does not know. */
+    /** One FETCH answer: the fast parser, or Angus's for what it does not know, or what could be read. */
     private static MessageSummary summary(IMAPProtocol p, SummaryParser parser, byte[] b, int from, int to,
-                                          long uidValidity) {
+                                          long uidValidity, FetchSpec spec, String server) {
+        MessageSummary parsed;
         try {
-            return parser.parse(b, from, to);
+            parsed = parser.parse(b, from, to);
         } catch (SummaryParser.Unparsed fast) {
             String text = latin1(b, from, to);
             try {
-                return summary(new FetchResponse(new IMAPResponse(text), null, p), uidValidity);
+                parsed = summary(new FetchResponse(new IMAPResponse(text), null, p), uidValidity);
             } catch (IOException | ProtocolException | RuntimeException angus) {
                 // Angus would drop the answer (and the message with it); keep the message, say what was unreadable
                 Matcher uid = UID_ITEM.matcher(text);
                 if (!uid.find()) {
-                    LOG.warn("unreadable FETCH answer without a UID skipped: {}", abbreviate(text));
+                    LOG.warn("{}: unreadable FETCH answer without a UID skipped: {}", server, abbreviate(text));
                     return null;
                 }
-                LOG.warn("unreadable FETCH answer, listed with an empty envelope: {} ({})", abbreviate(text),
-                        angus.toString());
-                return new MessageSummary(MessageRef.imap(uidValidity, Long.parseLong(uid.group(1))),
-                        new Envelope(null, "", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                                "", ""), null, -1, null, null, null);
+                LOG.warn("{}: unreadable FETCH answer for UID {}, listed with what could be read: {} ({})", server,
+                        uid.group(1), abbreviate(text), angus.toString());
+                parsed = new MessageSummary(MessageRef.imap(uidValidity, Long.parseLong(uid.group(1))), null, null,
+                        -1, null, null, null);
             }
         }
+        return parsed == null ? null : complete(parsed, spec, server);
     }
 
-    /** Angus's answer as a summary: the items it carries, the others empty. Null without a UID. */
+    /**
+     * Angus's answer as a summary: the items it carries, the others empty. Null without a UID. Header fields come
+     * back under the names the answer gives; {@link #complete} puts them under the names asked for.
+     */
     static MessageSummary summary(FetchResponse fr, long uidValidity) {
         UID uid = fr.getItem(UID.class);
         if (uid == null) {
@@ -173,12 +170,88 @@ final class ListingReader {
         FLAGS flags = fr.getItem(FLAGS.class);
         RFC822SIZE size = fr.getItem(RFC822SIZE.class);
         INTERNALDATE date = fr.getItem(INTERNALDATE.class);
+        BODYSTRUCTURE structure = fr.getItem(BODYSTRUCTURE.class);
+        InternetHeaders headers = null;
+        for (int i = 0; i < fr.getItemCount(); i++) {
+            Item item = fr.getItem(i);
+            if (item instanceof BODY body && body.getSection() != null
+                    && body.getSection().toUpperCase(java.util.Locale.ROOT).startsWith("HEADER")) {
+                headers = parseHeaders(body);
+            }
+        }
         return new MessageSummary(MessageRef.imap(uidValidity, uid.uid),
                 env == null ? null : MimeConversion.envelope(env),
                 flags == null ? null : MimeConversion.flags(flags),
                 size == null ? -1 : size.size,
                 date == null || date.getDate() == null ? null : date.getDate().toInstant(),
-                null, null);
+                structure == null ? null : BodyStructures.toBodyPart(structure),
+                headers == null ? null : MimeConversion.headers(headers, headerNames(headers)));
+    }
+
+    private static InternetHeaders parseHeaders(BODY body) {
+        try {
+            return new InternetHeaders(body.getByteArrayInputStream());
+        } catch (MessagingException e) {
+            return new InternetHeaders();
+        }
+    }
+
+    private static List<String> headerNames(InternetHeaders headers) {
+        List<String> names = new ArrayList<>();
+        for (java.util.Enumeration<jakarta.mail.Header> e = headers.getAllHeaders(); e.hasMoreElements(); ) {
+            String name = e.nextElement().getName();
+            if (names.stream().noneMatch(name::equalsIgnoreCase)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The summary with every item that was asked for: header fields under the names asked for (an empty list where
+     * the message has none), an empty envelope where the server sent none. A missing item is logged with the UID.
+     */
+    static MessageSummary complete(MessageSummary m, FetchSpec spec, String server) {
+        List<String> missing = new ArrayList<>();
+        Envelope envelope = m.envelope();
+        if (spec.has(FetchSpec.Item.ENVELOPE) && envelope == null) {
+            missing.add("ENVELOPE");
+            envelope = EMPTY;
+        }
+        if (spec.has(FetchSpec.Item.FLAGS) && m.flags() == null) {
+            missing.add("FLAGS");
+        }
+        if (spec.has(FetchSpec.Item.SIZE) && m.size() < 0) {
+            missing.add("RFC822.SIZE");
+        }
+        if (spec.has(FetchSpec.Item.INTERNAL_DATE) && m.internalDate() == null) {
+            missing.add("INTERNALDATE");
+        }
+        if (spec.has(FetchSpec.Item.STRUCTURE) && m.structure() == null) {
+            missing.add("BODYSTRUCTURE");
+        }
+        Map<String, List<String>> headers = m.headers();
+        if (!spec.headers().isEmpty()) {
+            Map<String, List<String>> asked = new LinkedHashMap<>();
+            for (String name : spec.headers()) {
+                List<String> values = List.of();
+                for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                    if (e.getKey().equalsIgnoreCase(name)) {
+                        values = e.getValue();
+                    }
+                }
+                asked.put(name, values);
+            }
+            headers = asked;
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("{}: the answer for UID {} lacks {}; listed with what it has", server, m.ref().uid(),
+                    String.join(", ", missing));
+        }
+        if (envelope == m.envelope() && headers == m.headers()) {
+            return m;
+        }
+        return new MessageSummary(m.ref(), envelope, m.flags(), m.size(), m.internalDate(), m.structure(), headers);
     }
 
     private static String latin1(byte[] b, int from, int to) {

@@ -1,31 +1,42 @@
 package dev.mailaccess.imap;
 
+import dev.mailaccess.ServerLimits;
+import dev.mailaccess.angus.internal.LimitExceededIOException;
+import dev.mailaccess.angus.internal.TransferClock;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Splits an IMAP server's byte stream into whole responses (a line and any literals it announces), reading in bulk.
- * Angus reads a response one byte at a time through a synchronised {@code BufferedInputStream.read()}, which was most
- * of the client's time in a 10,000-message listing. A response is handed out as a span of {@link #buffer()} that
- * stays valid until the next call of {@link #next()}.
+ * Splits an IMAP server's byte stream into whole responses (a line and any literals it announces), reading in bulk
+ * and within {@link ServerLimits}: no line longer than {@code maxLineBytes}, no response whose literals exceed
+ * {@code maxLiteralBytes}, and memory that grows only as bytes actually arrive (a literal's announced size is never
+ * allocated up front). Every read is reported to a {@link TransferClock}. A response is handed out as a span of
+ * {@link #buffer()} that stays valid until the next call of {@link #next()}.
  *
- * <p>It reads only what the server has sent: a bulk read never waits for more than the response in progress needs.
- * Bytes read past the end of a response stay in the buffer for the next call, and {@link #hasBuffered()} tells the
- * caller whether any are left when it wants to hand the stream back.
+ * <p>A line may end in CRLF or in a bare LF (some servers send those). It reads only what the server has sent: a
+ * bulk read never waits for more than the response in progress needs. Bytes read past the end of a response stay in
+ * the buffer for the next call ({@link #hasBuffered()}).
  */
 final class ResponseReader {
-    private static final int MAX_RESPONSE = Integer.MAX_VALUE - (1 << 20);
+    private static final int INITIAL = 64 * 1024;
+    /** A buffer grown beyond this for one large response is dropped before the next, so an idle session is small. */
+    private static final int KEEP = 1 << 20;
 
     private final InputStream in;
-    private byte[] buf = new byte[64 * 1024];
+    private final ServerLimits limits;
+    private final TransferClock clock;
+    private byte[] buf = new byte[INITIAL];
     private int start;
     private int limit;
     private int responseStart;
     private int responseEnd;
 
-    ResponseReader(InputStream in) {
+    ResponseReader(InputStream in, ServerLimits limits, TransferClock clock) {
         this.in = in;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     /** The buffer the spans of {@link #start()} and {@link #end()} refer to. */
@@ -38,7 +49,7 @@ final class ResponseReader {
         return responseStart;
     }
 
-    /** Where the current response ends (its final CRLF excluded). */
+    /** Where the current response ends (its final CRLF or LF excluded). */
     int end() {
         return responseEnd;
     }
@@ -48,20 +59,38 @@ final class ResponseReader {
         return limit > start;
     }
 
-    /** Reads the next whole response; throws {@link EOFException} when the server closes the stream first. */
+    /**
+     * Reads the next whole response.
+     *
+     * @throws EOFException              when the server closes the stream first
+     * @throws LimitExceededIOException  when a line or the literals cross a {@link ServerLimits} bound
+     * @throws dev.mailaccess.angus.internal.TooSlowIOException when the server sends too slowly or too long
+     */
     void next() throws IOException {
         if (start == limit) {
             start = limit = 0;
+            if (buf.length > KEEP) {
+                buf = new byte[INITIAL];
+            }
         }
         // offsets from start: fill() may move the bytes
         int segment = 0; // where the part of the line after the last literal begins
         int scan = 0;
+        long literals = 0;
         while (true) {
             int lf = indexOfLf(start + scan);
             while (lf < 0) {
                 scan = limit - start;
+                if (scan - segment > limits.maxLineBytes()) {
+                    throw new LimitExceededIOException(ServerLimits.Limit.LINE_LENGTH, "the server sent a line "
+                            + "longer than " + limits.maxLineBytes() + " bytes (ServerLimits.maxLineBytes)");
+                }
                 fill(scan + 1);
                 lf = indexOfLf(start + scan);
+            }
+            if (lf - start - segment > limits.maxLineBytes()) {
+                throw new LimitExceededIOException(ServerLimits.Limit.LINE_LENGTH, "the server sent a line longer "
+                        + "than " + limits.maxLineBytes() + " bytes (ServerLimits.maxLineBytes)");
             }
             long literal = literalAnnounced(start + segment, lf);
             if (literal < 0) {
@@ -70,13 +99,19 @@ final class ResponseReader {
                 start = lf + 1;
                 return;
             }
+            literals += literal;
+            if (literals > limits.maxLiteralBytes()) {
+                throw new LimitExceededIOException(ServerLimits.Limit.LITERAL_SIZE, "the server announced "
+                        + (literals == literal ? "a literal of " + literal + " bytes" : literals + " bytes of literals"
+                        + " in one response") + ", more than " + limits.maxLiteralBytes()
+                        + " (ServerLimits.maxLiteralBytes)");
+            }
             long needed = (long) lf + 1 - start + literal;
-            if (needed > MAX_RESPONSE) {
-                throw new IOException("IMAP response too large to list: " + needed + " bytes");
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new LimitExceededIOException(ServerLimits.Limit.LITERAL_SIZE, "the server sent a response of "
+                        + needed + " bytes, more than one buffer can hold");
             }
-            if (limit - start < needed) {
-                fill((int) needed);
-            }
+            fill((int) needed);
             // the literal's bytes are not scanned for line ends: they may hold any byte
             segment = scan = (int) needed;
         }
@@ -122,21 +157,31 @@ final class ResponseReader {
         return n;
     }
 
-    /** Reads until at least {@code wanted} bytes from {@code start} are in the buffer; may move them to 0. */
+    /**
+     * Reads until at least {@code wanted} bytes from {@code start} are in the buffer. The buffer grows (doubling, at
+     * most to what is wanted) only when it is full of bytes that arrived, so an announced size costs nothing until
+     * the server sends it. May move the bytes to 0.
+     */
     private void fill(int wanted) throws IOException {
-        if (buf.length - start < wanted) {
-            byte[] target = wanted + 4096 <= buf.length ? buf : new byte[(int) Math.min(MAX_RESPONSE + (1L << 19),
-                    Math.max(2L * buf.length, wanted + 4096L))];
-            System.arraycopy(buf, start, target, 0, limit - start);
-            buf = target;
+        if (start > 0 && buf.length - start < wanted) {
+            System.arraycopy(buf, start, buf, 0, limit - start);
             limit -= start;
             start = 0;
         }
         while (limit - start < wanted) {
+            if (limit == buf.length) {
+                long grown = Math.min(Math.max(2L * buf.length, 4096), (long) start + wanted + 4096);
+                byte[] bigger = new byte[(int) Math.min(grown, Integer.MAX_VALUE - 8)];
+                System.arraycopy(buf, start, bigger, 0, limit - start);
+                limit -= start;
+                start = 0;
+                buf = bigger;
+            }
             int n = in.read(buf, limit, buf.length - limit);
             if (n < 0) {
                 throw new EOFException("the IMAP server closed the connection in the middle of a response");
             }
+            clock.arrived(n);
             limit += n;
         }
     }

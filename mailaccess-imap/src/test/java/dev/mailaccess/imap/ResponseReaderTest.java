@@ -1,5 +1,7 @@
 package dev.mailaccess.imap;
 
+import dev.mailaccess.ServerLimits;
+import dev.mailaccess.angus.internal.TransferClock;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -28,6 +30,10 @@ class ResponseReaderTest {
             "* 3 FETCH (UID 3 X {5}\r\n\r\n\r\n\n {2}\r\n{}  )",
             "a1 OK done");
 
+    static ResponseReader reader(InputStream in) {
+        return new ResponseReader(in, ServerLimits.DEFAULT, new TransferClock(ServerLimits.DEFAULT));
+    }
+
     /** Hands out at most a few bytes per read, as a slow network does. */
     private static InputStream trickle(byte[] bytes, long seed) {
         Random rnd = new Random(seed);
@@ -51,7 +57,7 @@ class ResponseReaderTest {
     @Test
     void literalsMayHoldLineEndsAndBraces() throws IOException {
         byte[] bytes = STREAM.getBytes(StandardCharsets.ISO_8859_1);
-        ResponseReader r = new ResponseReader(new ByteArrayInputStream(bytes));
+        ResponseReader r = reader(new ByteArrayInputStream(bytes));
         assertThat(readAll(r, RESPONSES.size())).isEqualTo(RESPONSES);
         assertThat(r.hasBuffered()).isFalse();
     }
@@ -60,7 +66,7 @@ class ResponseReaderTest {
     void bytesArrivingInPiecesGiveTheSameResponses() throws IOException {
         byte[] bytes = STREAM.repeat(200).getBytes(StandardCharsets.ISO_8859_1);
         for (long seed = 0; seed < 20; seed++) {
-            ResponseReader r = new ResponseReader(trickle(bytes, seed));
+            ResponseReader r = reader(trickle(bytes, seed));
             List<String> all = readAll(r, RESPONSES.size() * 200);
             for (int i = 0; i < all.size(); i++) {
                 assertThat(all.get(i)).isEqualTo(RESPONSES.get(i % RESPONSES.size()));
@@ -72,7 +78,7 @@ class ResponseReaderTest {
     void aLiteralLargerThanTheBufferIsKeptWhole() throws IOException {
         String big = "x\r\n".repeat(100_000);
         String stream = "* 1 FETCH (UID 1 BODY[] {" + big.length() + "}\r\n" + big + ")\r\na1 OK\r\n";
-        ResponseReader r = new ResponseReader(trickle(stream.getBytes(StandardCharsets.ISO_8859_1), 1));
+        ResponseReader r = reader(trickle(stream.getBytes(StandardCharsets.ISO_8859_1), 1));
         List<String> all = readAll(r, 2);
         assertThat(all.get(0)).hasSize(stream.indexOf(")\r\na1") + 1).endsWith(big + ")");
         assertThat(all.get(1)).isEqualTo("a1 OK");
@@ -80,7 +86,7 @@ class ResponseReaderTest {
 
     @Test
     void bytesReadPastAResponseAreKeptForTheNext() throws IOException {
-        ResponseReader r = new ResponseReader(new ByteArrayInputStream(
+        ResponseReader r = reader(new ByteArrayInputStream(
                 "a1 OK done\r\n* BYE later\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertThat(readAll(r, 1)).containsExactly("a1 OK done");
         assertThat(r.hasBuffered()).isTrue();
@@ -91,7 +97,7 @@ class ResponseReaderTest {
     @Test
     void aStreamEndingMidResponseIsAnEndOfFile() {
         for (String cut : List.of("* 1 FETCH (UID 1", "* 1 FETCH (UID 1 X {10}\r\nabc", "* 1 FETCH {3}\r\nabc")) {
-            ResponseReader r = new ResponseReader(new ByteArrayInputStream(cut.getBytes(StandardCharsets.US_ASCII)));
+            ResponseReader r = reader(new ByteArrayInputStream(cut.getBytes(StandardCharsets.US_ASCII)));
             assertThatThrownBy(r::next).as(cut).isInstanceOf(EOFException.class);
         }
     }

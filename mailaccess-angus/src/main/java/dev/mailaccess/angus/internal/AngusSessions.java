@@ -63,8 +63,17 @@ public final class AngusSessions {
         // Real mail has addresses that fail RFC 822's syntax ("From: nodomain"). Strict parsing made Angus drop such
         // a message's whole FETCH answer (IMAP) and fail to read its envelope; a reader keeps what is there.
         props.put("mail.mime.address.strict", "false");
+        props.put(limitsKey("mail." + protocol), config.limits());
         extra.forEach((k, v) -> props.put(p + k, v));
         return Session.getInstance(props);
+    }
+
+    /**
+     * The session property under which the {@link dev.mailaccess.ServerLimits} of a connection with property prefix
+     * {@code prefix} (e.g. {@code mail.imaps}) are found.
+     */
+    public static String limitsKey(String prefix) {
+        return prefix + ".mailaccess.limits";
     }
 
     /** The secret to pass to {@code Service.connect}: the password, or a fresh OAuth2 token. */

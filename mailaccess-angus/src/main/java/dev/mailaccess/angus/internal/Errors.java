@@ -6,6 +6,7 @@ import dev.mailaccess.FolderNotFoundException;
 import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailTimeoutException;
 import dev.mailaccess.ProtocolException;
+import dev.mailaccess.ServerLimitException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FolderClosedException;
 import jakarta.mail.MessagingException;
@@ -62,6 +63,13 @@ public final class Errors {
     }
 
     private static MailAccessException fromIo(Throwable io, String where, Exception original) {
+        if (io instanceof LimitExceededIOException limit) {
+            return new ServerLimitException(limit.limit(), "giving up on the server " + where + ": "
+                    + io.getMessage(), original);
+        }
+        if (io instanceof ProtocolViolationIOException) {
+            return new ProtocolException("giving up on the server " + where + ": " + io.getMessage(), original);
+        }
         if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
             return new MailTimeoutException("timed out " + where + ": " + io.getMessage(), original);
         }

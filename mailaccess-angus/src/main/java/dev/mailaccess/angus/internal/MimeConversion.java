@@ -152,9 +152,23 @@ public final class MimeConversion {
 
     /** The requested headers, decoded, in the order given. */
     public static Map<String, List<String>> headers(Part p, List<String> names) throws MessagingException {
+        return headers(p::getHeader, names);
+    }
+
+    /** The requested headers of a parsed header block, decoded, in the order given. */
+    public static Map<String, List<String>> headers(jakarta.mail.internet.InternetHeaders block, List<String> names) {
+        return headers(block::getHeader, names);
+    }
+
+    private interface HeaderSource<E extends Exception> {
+        String[] values(String name) throws E;
+    }
+
+    private static <E extends Exception> Map<String, List<String>> headers(HeaderSource<E> source, List<String> names)
+            throws E {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String name : names) {
-            String[] values = p.getHeader(name);
+            String[] values = source.values(name);
             List<String> decoded = new ArrayList<>();
             if (values != null) {
                 for (String v : values) {

@@ -6,19 +6,38 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
  * Remembers every socket a session opens, so that {@link #closeAll()} can cut them from another thread and make a
- * blocked call fail at once. Hands Angus socket factories that register what they create.
+ * blocked call fail at once. Hands Angus socket factories that register what they create and, where a
+ * {@link ConnectionGuard.Factory} is given, put a guard on each connection's plaintext.
  */
 public final class SocketRegistry {
     private final Set<Socket> sockets = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final ConnectionGuard.Factory guards;
+    /** Guards of plain sockets that TLS may still be started over (STARTTLS / STLS). */
+    private final List<ConnectionGuard> plainGuards = new ArrayList<>();
+    /** Every guard made, newest last. */
+    private final List<ConnectionGuard> allGuards = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Socket latest;
+
+    /** A registry whose sockets are not guarded (the protocol's reader bounds itself). */
+    public SocketRegistry() {
+        this(null);
+    }
+
+    /** A registry that guards every connection with a guard from {@code guards}. */
+    public SocketRegistry(ConnectionGuard.Factory guards) {
+        this.guards = guards;
+    }
 
     /** Closes every socket opened so far. */
     public void closeAll() {
@@ -69,33 +88,83 @@ public final class SocketRegistry {
     public SocketFactory plain() {
         SocketFactory base = SocketFactory.getDefault();
         return new SocketFactory() {
+            /** Angus creates an unconnected socket and connects it with its timeout. */
             @Override
             public Socket createSocket() throws IOException {
-                return track(base.createSocket());
+                if (guards == null) {
+                    return track(base.createSocket());
+                }
+                ConnectionGuard guard = guards.create(true);
+                allGuards.add(guard);
+                synchronized (plainGuards) {
+                    plainGuards.add(guard);
+                }
+                return track(new GuardedSocket(guard));
             }
 
             @Override
             public Socket createSocket(String host, int port) throws IOException {
-                return track(base.createSocket(host, port));
+                return connected(createSocket(), new InetSocketAddress(host, port), null);
             }
 
             @Override
             public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
                     throws IOException {
-                return track(base.createSocket(host, port, localHost, localPort));
+                return connected(createSocket(), new InetSocketAddress(host, port),
+                        new InetSocketAddress(localHost, localPort));
             }
 
             @Override
             public Socket createSocket(InetAddress host, int port) throws IOException {
-                return track(base.createSocket(host, port));
+                return connected(createSocket(), new InetSocketAddress(host, port), null);
             }
 
             @Override
             public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                     throws IOException {
-                return track(base.createSocket(address, port, localAddress, localPort));
+                return connected(createSocket(), new InetSocketAddress(address, port),
+                        new InetSocketAddress(localAddress, localPort));
             }
         };
+    }
+
+    private static Socket connected(Socket s, InetSocketAddress remote, InetSocketAddress local) throws IOException {
+        if (local != null) {
+            s.bind(local);
+        }
+        s.connect(remote);
+        return s;
+    }
+
+    /**
+     * The TLS socket as the session sees it: behind a guard of its own where connections are guarded. TLS over a
+     * guarded plain socket (STARTTLS) turns that socket's guard into a pass-through (it now sees ciphertext); the
+     * new guard then expects no greeting.
+     */
+    private Socket guardedTls(Socket tls) {
+        if (guards == null || !(tls instanceof SSLSocket ssl)) {
+            return tls;
+        }
+        boolean overPlain;
+        synchronized (plainGuards) {
+            overPlain = !plainGuards.isEmpty();
+            plainGuards.forEach(ConnectionGuard::passThrough);
+            plainGuards.clear();
+        }
+        ConnectionGuard guard = guards.create(!overPlain);
+        allGuards.add(guard);
+        return new GuardedSslSocket(ssl, guard);
+    }
+
+    /** How a guard cut a connection, the latest such failure, or null. */
+    public java.io.IOException guardFailure() {
+        java.io.IOException found = null;
+        for (ConnectionGuard g : allGuards) {
+            if (g.failure() != null) {
+                found = g.failure();
+            }
+        }
+        return found;
     }
 
     /** A TLS socket factory over {@code base} that registers its sockets and verifies the host name. */
@@ -107,7 +176,7 @@ public final class SocketRegistry {
                     params.setEndpointIdentificationAlgorithm("HTTPS");
                     ssl.setSSLParameters(params);
                 }
-                return track(s);
+                return track(guardedTls(s));
             }
 
             @Override

@@ -72,7 +72,7 @@ public final class PopSession implements MailboxSession {
      */
     public static PopSession connect(MailboxConfig config) {
         String protocol = config.tlsMode() == TlsMode.IMPLICIT ? "pop3s" : "pop3";
-        SocketRegistry sockets = new SocketRegistry();
+        SocketRegistry sockets = new SocketRegistry(greeting -> new Pop3Guard(config.limits(), greeting));
         Session session = AngusSessions.create(config, protocol, sockets, angusProperties());
         String secret = AngusSessions.secret(config);
         POP3Store store = null;
@@ -93,7 +93,9 @@ public final class PopSession implements MailboxSession {
                 }
             }
             sockets.closeAll();
-            throw connectFailure(e, config, secret);
+            IOException cut = sockets.guardFailure();
+            throw cut != null ? Errors.translate(new MessagingException(cut.getMessage(), cut),
+                    "connecting to " + config.displayUri()) : connectFailure(e, config, secret);
         }
     }
 
@@ -211,7 +213,10 @@ public final class PopSession implements MailboxSession {
     /** Translates a failure; a lost connection makes the session unusable (POP3 state cannot be recovered). */
     MailAccessException failure(Exception e, String where) {
         MailAccessException m;
-        if (timedOut(e)) {
+        IOException cut = sockets.guardFailure();
+        if (cut != null) {
+            m = Errors.translate(new MessagingException(String.valueOf(e.getMessage()), cut), where);
+        } else if (timedOut(e)) {
             // Angus POP3 turns a read timeout into an EOFException and often into a FolderClosedException that
             // keeps only its text ("java.io.EOFException: Read timed out").
             m = new MailTimeoutException("timed out " + where + " (no answer within "
@@ -222,8 +227,8 @@ public final class PopSession implements MailboxSession {
         } else {
             m = Errors.translate(e, where);
         }
-        if (m instanceof ConnectionException) {
-            broken = true;
+        if (m instanceof ConnectionException || cut != null) {
+            broken = true; // a cut connection is gone too
         }
         return m;
     }

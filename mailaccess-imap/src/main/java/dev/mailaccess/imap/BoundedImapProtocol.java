@@ -1,0 +1,189 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.ServerLimits;
+import dev.mailaccess.angus.internal.AngusSessions;
+import dev.mailaccess.angus.internal.LimitExceededIOException;
+import dev.mailaccess.angus.internal.ProtocolViolationIOException;
+import dev.mailaccess.angus.internal.TransferClock;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.iap.ResponseInputStream;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.util.MailLogger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Properties;
+
+/**
+ * Angus's IMAP connection with the library's bounds ({@link ServerLimits}) on everything the server sends:
+ * <ul>
+ *   <li>responses are read by a {@link ResponseReader} (line length, literal size, a transfer clock for the minimum
+ *       rate and the command deadline) instead of Angus's unbounded byte-at-a-time reader;</li>
+ *   <li>a tagged answer must carry a tag this connection sent and has not seen answered: any other is a protocol
+ *       error at once (Angus would wait for the right tag forever);</li>
+ *   <li>one command's answer holds at most {@code maxResponsesPerCommand} untagged responses, and no {@code EXISTS}
+ *       may claim more than {@code maxMessages} messages (Angus sizes its message table by it).</li>
+ * </ul>
+ * Crossing a bound throws an {@link IOException}, which Angus handles as a lost connection: the connection closes
+ * and the adapter reports a {@link dev.mailaccess.ServerLimitException} or a {@link dev.mailaccess.MailTimeoutException}.
+ *
+ * <p>Angus's constructor reads the greeting through the overridden methods before this class's fields are set, so
+ * the state is created on first use and the fields have no initialisers.
+ */
+final class BoundedImapProtocol extends IMAPProtocol {
+    private Tracking tracking;
+    private ResponseInputStream angusInput;
+    private BoundedResponseInput boundedInput;
+
+    BoundedImapProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
+            throws IOException, ProtocolException {
+        super(name, host, port, props, isSSL, logger);
+    }
+
+    /** The per-connection state: the limits, the clock and the commands awaiting their tagged answer. */
+    private static final class Tracking {
+        final ServerLimits limits;
+        final TransferClock clock;
+        /** Tags sent and not yet answered, oldest first, with when each was sent; IDLE's has no deadline. */
+        final ArrayDeque<Sent> outstanding = new ArrayDeque<>();
+        int untagged;
+        boolean writing;
+
+        Tracking(ServerLimits limits) {
+            this.limits = limits;
+            this.clock = new TransferClock(limits);
+            clock.commandSent(System.nanoTime()); // the greeting answers the connection
+        }
+
+        void restartClock() {
+            Sent oldest = outstanding.peekFirst();
+            if (oldest == null || oldest.idle) {
+                clock.noCommand();
+            } else {
+                clock.commandSent(oldest.nanos);
+            }
+        }
+    }
+
+    private record Sent(String tag, long nanos, boolean idle) {
+    }
+
+    private Tracking tracking() {
+        if (tracking == null) {
+            Object limits = props == null ? null : props.get(AngusSessions.limitsKey(prefix));
+            tracking = new Tracking(limits instanceof ServerLimits l ? l : ServerLimits.DEFAULT);
+        }
+        return tracking;
+    }
+
+    /** The bounded reader of this connection, or null where Angus's stream is out of reach. */
+    ResponseReader responses() {
+        getInputStream();
+        return boundedInput == null ? null : boundedInput.reader();
+    }
+
+    /**
+     * Angus's response stream, replaced by the bounded one. Angus makes a new stream after STARTTLS and COMPRESS;
+     * a new bounded reader then reads from the new stream (nothing is buffered across those switches: each follows
+     * a tagged OK that was the last thing the server sent before switching).
+     */
+    @Override
+    protected ResponseInputStream getInputStream() {
+        ResponseInputStream current = super.getInputStream();
+        if (current != angusInput) {
+            angusInput = current;
+            InputStream source = AngusInput.buffered(current);
+            Tracking t = tracking();
+            boundedInput = source == null ? null
+                    : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock));
+        }
+        return boundedInput != null ? boundedInput : current;
+    }
+
+    @Override
+    public String writeCommand(String command, Argument args) throws IOException, ProtocolException {
+        Tracking t = tracking();
+        t.writing = true; // a tagged refusal of a literal arrives before the tag is known
+        String tag;
+        try {
+            tag = super.writeCommand(command, args);
+        } finally {
+            t.writing = false;
+        }
+        t.outstanding.addLast(new Sent(tag, System.nanoTime(), "IDLE".equalsIgnoreCase(command)));
+        t.untagged = 0;
+        t.restartClock();
+        return tag;
+    }
+
+    @Override
+    public Response readResponse() throws IOException, ProtocolException {
+        Response r = super.readResponse();
+        check(r);
+        return r;
+    }
+
+    /**
+     * Applies the tag and count rules to a response read outside {@link #readResponse()} ({@link ListingReader}
+     * builds its own for what is not a FETCH answer).
+     *
+     * @throws IOException when a rule is broken: the connection must not be read further
+     */
+    void check(Response r) throws IOException {
+        Tracking t = tracking();
+        if (r.isTagged()) {
+            String tag = r.getTag();
+            if (!answered(t, tag) && !t.writing) {
+                throw new ProtocolViolationIOException("the server answered with the tag '" + abbreviate(tag)
+                        + "', which this client never sent or saw answered already");
+            }
+            t.untagged = 0;
+            t.restartClock();
+            return;
+        }
+        if (!r.isUnTagged()) {
+            return; // a continuation request
+        }
+        if (++t.untagged > t.limits.maxResponsesPerCommand()) {
+            throw new LimitExceededIOException(ServerLimits.Limit.RESPONSES_PER_COMMAND, "the server sent more than "
+                    + t.limits.maxResponsesPerCommand() + " untagged responses to one command"
+                    + " (ServerLimits.maxResponsesPerCommand)");
+        }
+        if (r instanceof IMAPResponse ir && ir.keyEquals("EXISTS") && ir.getNumber() > t.limits.maxMessages()) {
+            throw new LimitExceededIOException(ServerLimits.Limit.MESSAGE_COUNT, "the server claims "
+                    + ir.getNumber() + " messages in the folder, more than " + t.limits.maxMessages()
+                    + " (ServerLimits.maxMessages)");
+        }
+    }
+
+    /**
+     * Bounds a listing's FETCH answers, which {@link ListingReader} reads as they arrive rather than holding them as
+     * responses: a folder cannot list more messages than it may claim.
+     */
+    void checkListed(int answers) throws LimitExceededIOException {
+        int max = tracking().limits.maxMessages();
+        if (answers > max) {
+            throw new LimitExceededIOException(ServerLimits.Limit.MESSAGE_COUNT, "the server sent more than " + max
+                    + " FETCH answers to one listing (ServerLimits.maxMessages)");
+        }
+    }
+
+    private static boolean answered(Tracking t, String tag) {
+        for (Iterator<Sent> it = t.outstanding.iterator(); it.hasNext(); ) {
+            if (it.next().tag.equals(tag)) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}
