@@ -113,20 +113,33 @@ public final class DovecotFixture implements MailServerFixture {
     public static final class Options {
         private final boolean tls;
         private final String certificateHostName;
+        private final int maxUserIpConnections;
 
-        private Options(boolean tls, String certificateHostName) {
+        private Options(boolean tls, String certificateHostName, int maxUserIpConnections) {
             this.tls = tls;
             this.certificateHostName = certificateHostName;
+            this.maxUserIpConnections = maxUserIpConnections;
         }
 
-        /** TLS on (STARTTLS offered, implicit-TLS ports open), certificate for localhost and 127.0.0.1. */
+        /**
+         * TLS on (STARTTLS offered, implicit-TLS ports open), certificate for localhost and 127.0.0.1, 1000
+         * connections per user and address.
+         */
         public static Options defaults() {
-            return new Options(true, "localhost");
+            return new Options(true, "localhost", 1000);
         }
 
         /** {@code false}: {@code ssl = no}, only the cleartext ports, no STARTTLS/STLS offered. */
         public Options tls(boolean enabled) {
-            return new Options(enabled, certificateHostName);
+            return new Options(enabled, certificateHostName, maxUserIpConnections);
+        }
+
+        /**
+         * Dovecot's {@code mail_max_userip_connections} for IMAP and POP3: one more connection of the same user from
+         * the same address is refused (with {@code [LIMIT]} on IMAP, {@code [IN-USE]} on POP3).
+         */
+        public Options maxUserIpConnections(int connections) {
+            return new Options(tls, certificateHostName, connections);
         }
 
         /**
@@ -134,7 +147,7 @@ public final class DovecotFixture implements MailServerFixture {
          * {@code localhost} makes host-name verification against 127.0.0.1 fail, e.g. {@code wronghost.example}.
          */
         public Options certificateHostName(String hostName) {
-            return new Options(tls, hostName);
+            return new Options(tls, hostName, maxUserIpConnections);
         }
 
         /** Shorthand for {@code certificateHostName("wronghost.example")}. */
@@ -150,9 +163,14 @@ public final class DovecotFixture implements MailServerFixture {
             return certificateHostName;
         }
 
+        public int maxUserIpConnections() {
+            return maxUserIpConnections;
+        }
+
         @Override
         public String toString() {
-            return "Options[tls=" + tls + ", certificateHostName=" + certificateHostName + "]";
+            return "Options[tls=" + tls + ", certificateHostName=" + certificateHostName + ", maxUserIpConnections="
+                    + maxUserIpConnections + "]";
         }
     }
 
@@ -449,17 +467,17 @@ public final class DovecotFixture implements MailServerFixture {
                   args = uid=%2$d gid=%3$d home=%1$s/home/%%u
                 }
                 protocol imap {
-                  mail_max_userip_connections = 1000
+                  mail_max_userip_connections = %5$d
                 }
                 protocol pop3 {
-                  mail_max_userip_connections = 1000
+                  mail_max_userip_connections = %5$d
                 }
                 service anvil {
                   unix_listener anvil-auth-penalty {
                     mode = 0
                   }
                 }
-                """.formatted(d, mailUid, mailGid, SEPARATOR));
+                """.formatted(d, mailUid, mailGid, SEPARATOR, options.maxUserIpConnections()));
         c.append(loginService("imap-login", "imap", "imaps"));
         c.append(loginService("pop3-login", "pop3", "pop3s"));
         c.append(mailService("imap")).append(mailService("pop3"));

@@ -6,6 +6,8 @@ import dev.mailaccess.FolderNotFoundException;
 import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailTimeoutException;
 import dev.mailaccess.ProtocolException;
+import dev.mailaccess.QuotaExceededException;
+import dev.mailaccess.ServerBusyException;
 import dev.mailaccess.ServerLimitException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FolderClosedException;
@@ -24,6 +26,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.Locale;
 
 /** Turns Angus / Jakarta Mail and socket failures into the library's exception hierarchy, by meaning. */
 public final class Errors {
@@ -37,6 +41,10 @@ public final class Errors {
     public static MailAccessException translate(Exception e, String where) {
         if (e instanceof MailAccessException m) {
             return m;
+        }
+        MailAccessException byCode = fromResponseCode(e, where);
+        if (byCode != null) {
+            return byCode;
         }
         if (e instanceof AuthenticationFailedException) {
             return new AuthenticationException("authentication failed " + where + ": " + serverText(e), e);
@@ -60,6 +68,60 @@ public final class Errors {
                     + text + "); refusing to continue without encryption", false, e);
         }
         return new ProtocolException("the server refused or garbled a command " + where + ": " + text, e);
+    }
+
+    /** Response codes (RFC 5530 for IMAP, RFC 2449 and RFC 3206 for POP3) that decide what a refusal means. */
+    private static final List<String> CODES = List.of("LIMIT", "UNAVAILABLE", "INUSE", "IN-USE", "SYS/TEMP",
+            "SYS/PERM", "OVERQUOTA", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED", "AUTH");
+
+    /**
+     * The response code a server gave with its refusal, from the texts of {@code e} and its causes: the first of
+     * {@link #CODES} written {@code [CODE]} or {@code [CODE text]}; null if none.
+     */
+    static String responseCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
+            int at = text.indexOf('[');
+            while (at >= 0) {
+                for (String code : CODES) {
+                    int end = at + 1 + code.length();
+                    if (text.startsWith(code, at + 1) && end < text.length()
+                            && (text.charAt(end) == ']' || text.charAt(end) == ' ')) {
+                        return code;
+                    }
+                }
+                at = text.indexOf('[', at + 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A refusal whose response code says what it means: not now (a connection limit, a server that is busy or
+     * down), over quota, or the credentials. {@code [LIMIT]} means "too many connections" only when logging in or
+     * connecting; on other commands it is an implementation limit (too many keywords), left to the default.
+     */
+    private static MailAccessException fromResponseCode(Exception e, String where) {
+        String code = responseCode(e);
+        if (code == null) {
+            return null;
+        }
+        boolean connecting = e instanceof AuthenticationFailedException || e instanceof StoreClosedException
+                || hasCause(e, org.eclipse.angus.mail.iap.ConnectionException.class);
+        String text = serverText(e);
+        return switch (code) {
+            case "LIMIT" -> connecting ? busy(code, where, text, e) : null;
+            case "UNAVAILABLE", "INUSE", "IN-USE", "SYS/TEMP" -> busy(code, where, text, e);
+            case "SYS/PERM" -> new ConnectionException("the server failed permanently " + where + ": " + text, false,
+                    e);
+            case "OVERQUOTA" -> new QuotaExceededException("the mailbox is over its quota " + where + ": " + text, e);
+            default -> new AuthenticationException("authentication failed " + where + ": " + text, e);
+        };
+    }
+
+    private static ServerBusyException busy(String code, String where, String text, Exception e) {
+        return new ServerBusyException(code, "the server refused for now [" + code + "] " + where + ": " + text
+                + " (not a credentials problem; try again later, with fewer connections at once)", e);
     }
 
     private static MailAccessException fromIo(Throwable io, String where, Exception original) {
