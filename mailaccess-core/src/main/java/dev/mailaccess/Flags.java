@@ -30,12 +30,26 @@ public record Flags(Set<Flag> system, Set<String> keywords) {
         if (k.isEmpty()) {
             throw new IllegalArgumentException("empty keyword");
         }
+        if (!isValidKeyword(k)) {
+            throw new IllegalArgumentException("keyword '" + k + "' contains a character IMAP does not allow");
+        }
+    }
+
+    /**
+     * Whether {@code k} is a keyword these flags can hold: a non-empty IMAP atom without the characters IMAP
+     * reserves. A server may send others; the adapters drop those rather than fail the message.
+     */
+    public static boolean isValidKeyword(String k) {
+        if (k.isEmpty()) {
+            return false;
+        }
         for (int i = 0; i < k.length(); i++) {
             char c = k.charAt(i);
             if (c <= ' ' || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) {
-                throw new IllegalArgumentException("keyword '" + k + "' contains a character IMAP does not allow");
+                return false;
             }
         }
+        return true;
     }
 
     /** The given system flags. */

@@ -6,12 +6,16 @@ import dev.mailaccess.angus.internal.LimitExceededIOException;
 import dev.mailaccess.angus.internal.ProtocolViolationIOException;
 import dev.mailaccess.angus.internal.TransferClock;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.iap.ResponseInputStream;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.util.MailLogger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +40,7 @@ import java.util.Properties;
  * the state is created on first use and the fields have no initialisers.
  */
 final class BoundedImapProtocol extends IMAPProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedImapProtocol.class);
     private Tracking tracking;
     private ResponseInputStream angusInput;
     private BoundedResponseInput boundedInput;
@@ -43,6 +48,11 @@ final class BoundedImapProtocol extends IMAPProtocol {
     BoundedImapProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
             throws IOException, ProtocolException {
         super(name, host, port, props, isSSL, logger);
+    }
+
+    /** A connection over given streams, without a socket: for replaying recorded server output in tests. */
+    BoundedImapProtocol(InputStream in, java.io.PrintStream out, Properties props) throws IOException {
+        super(in, out, props, false);
     }
 
     /** The per-connection state: the limits, the clock and the commands awaiting their tagged answer. */
@@ -121,11 +131,25 @@ final class BoundedImapProtocol extends IMAPProtocol {
         return tag;
     }
 
+    /**
+     * Angus's {@code readResponse}, with the rules of {@link #check} and, before Angus parses the items of an
+     * answer, {@link ResponseSafety}: an answer that would make Angus's parser spin is skipped, as Angus skips one it
+     * cannot parse.
+     */
     @Override
     public Response readResponse() throws IOException, ProtocolException {
-        Response r = super.readResponse();
+        IMAPResponse r = new IMAPResponse(this);
         check(r);
-        return r;
+        if (boundedInput != null && r.isUnTagged()) {
+            ResponseReader reader = boundedInput.reader();
+            String unsafe = ResponseSafety.problem(reader.buffer(), reader.start(), reader.end());
+            if (unsafe != null) {
+                LOG.warn("{}: unreadable response skipped ({}): {}", host, unsafe,
+                        abbreviate(r.toString(), 300));
+                throw new ParsingException("unreadable response skipped: " + unsafe);
+            }
+        }
+        return r.keyEquals("FETCH") ? new FetchResponse(r, getFetchItems(), this) : r;
     }
 
     /**
@@ -136,6 +160,9 @@ final class BoundedImapProtocol extends IMAPProtocol {
      */
     void check(Response r) throws IOException {
         Tracking t = tracking();
+        if (r.isTagged() && r.getTag().isEmpty()) {
+            return; // a blank or garbled line, no answer to anything: skipped as Angus skips what it cannot read
+        }
         if (r.isTagged()) {
             String tag = r.getTag();
             if (!answered(t, tag) && !t.writing) {
@@ -184,6 +211,10 @@ final class BoundedImapProtocol extends IMAPProtocol {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        return abbreviate(s, 40);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 }

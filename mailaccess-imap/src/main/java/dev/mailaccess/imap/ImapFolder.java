@@ -347,8 +347,12 @@ public final class ImapFolder implements MailFolder {
         if (answers == null) {
             answers = new LinkedHashMap<>();
             for (FetchResponse fr : rawFetch(command).values()) {
-                MessageSummary m = ListingReader.summary(fr, uidValidity);
-                answers.put(m.ref().uid(), ListingReader.complete(m, spec, server));
+                try {
+                    MessageSummary m = ListingReader.summary(fr, uidValidity);
+                    answers.put(m.ref().uid(), ListingReader.complete(m, spec, server));
+                } catch (IllegalArgumentException unusableUid) {
+                    // no message can be addressed by it: left out, as the bounded reader leaves it out
+                }
             }
         }
         ensureOpen();

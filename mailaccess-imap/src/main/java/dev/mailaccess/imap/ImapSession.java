@@ -36,6 +36,8 @@ import java.util.Set;
  */
 public final class ImapSession implements MailboxSession {
     private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+    /** The longest a LOGOUT may wait for its answer. */
+    private static final java.time.Duration LOGOUT_WAIT = java.time.Duration.ofSeconds(3);
 
     private final MailboxConfig config;
     private final Session session;
@@ -349,16 +351,28 @@ public final class ImapSession implements MailboxSession {
             open = new ArrayList<>(openFolders);
         }
         open.forEach(ImapFolder::close);
-        IMAPFolder p = takeParked();
-        if (p != null) {
-            logOutThrough(p);
-        }
+        // LOGOUT's answer changes nothing (it never expunges): a silent server is cut after a few seconds
+        AutoCloseable watchdog = sockets.closeAllAfter(LOGOUT_WAIT.compareTo(config.readTimeout()) < 0
+                ? LOGOUT_WAIT : config.readTimeout());
         try {
+            IMAPFolder p = takeParked();
+            if (p != null) {
+                logOutThrough(p);
+            }
             store.close();
         } catch (MessagingException | RuntimeException e) {
             LOG.debug("closing {} failed; the connection was probably already gone", config.displayUri(), e);
         } finally {
+            closeQuietly(watchdog);
             sockets.closeAll();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable watchdog) {
+        try {
+            watchdog.close();
+        } catch (Exception ignored) {
+            // cancelling a timer does not fail
         }
     }
 

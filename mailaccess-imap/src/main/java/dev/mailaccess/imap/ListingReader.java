@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
 final class ListingReader {
     private static final Logger LOG = LoggerFactory.getLogger(ListingReader.class);
     private static final Pattern UID_ITEM = Pattern.compile("[ (]UID (\\d{1,19})", Pattern.CASE_INSENSITIVE);
+    private static final long MAX_UID = 0xFFFF_FFFFL;
     private static final Envelope EMPTY = new Envelope(null, "", List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of(), "", "");
 
@@ -137,21 +138,26 @@ final class ListingReader {
         MessageSummary parsed;
         try {
             parsed = parser.parse(b, from, to);
-        } catch (SummaryParser.Unparsed fast) {
+        } catch (SummaryParser.Unparsed | RuntimeException fast) { // the latter a parser bug: Angus decides
             String text = latin1(b, from, to);
             try {
+                String unsafe = ResponseSafety.problem(b, from, to);
+                if (unsafe != null) {
+                    throw new ProtocolException(unsafe); // Angus's parser would spin on it
+                }
                 parsed = summary(new FetchResponse(new IMAPResponse(text), null, p), uidValidity);
             } catch (IOException | ProtocolException | RuntimeException angus) {
                 // Angus would drop the answer (and the message with it); keep the message, say what was unreadable
                 Matcher uid = UID_ITEM.matcher(text);
-                if (!uid.find()) {
-                    LOG.warn("{}: unreadable FETCH answer without a UID skipped: {}", server, abbreviate(text));
+                long found = uid.find() ? parseUid(uid.group(1)) : 0;
+                if (found == 0) {
+                    LOG.warn("{}: unreadable FETCH answer without a usable UID skipped: {}", server,
+                            abbreviate(text));
                     return null;
                 }
                 LOG.warn("{}: unreadable FETCH answer for UID {}, listed with what could be read: {} ({})", server,
-                        uid.group(1), abbreviate(text), angus.toString());
-                parsed = new MessageSummary(MessageRef.imap(uidValidity, Long.parseLong(uid.group(1))), null, null,
-                        -1, null, null, null);
+                        found, abbreviate(text), angus.toString());
+                parsed = new MessageSummary(MessageRef.imap(uidValidity, found), null, null, -1, null, null, null);
             }
         }
         return parsed == null ? null : complete(parsed, spec, server);
@@ -165,6 +171,9 @@ final class ListingReader {
         UID uid = fr.getItem(UID.class);
         if (uid == null) {
             return null;
+        }
+        if (uid.uid <= 0 || uid.uid > MAX_UID) {
+            throw new IllegalArgumentException("UID " + uid.uid + " out of range");
         }
         ENVELOPE env = fr.getItem(ENVELOPE.class);
         FLAGS flags = fr.getItem(FLAGS.class);
@@ -252,6 +261,15 @@ final class ListingReader {
             return m;
         }
         return new MessageSummary(m.ref(), envelope, m.flags(), m.size(), m.internalDate(), m.structure(), headers);
+    }
+
+    /** A UID as written in an answer, or 0 when it is none a message can have (0, or beyond 32 bits). */
+    private static long parseUid(String digits) {
+        if (digits.length() > 10) {
+            return 0;
+        }
+        long uid = Long.parseLong(digits);
+        return uid > MAX_UID ? 0 : uid;
     }
 
     private static String latin1(byte[] b, int from, int to) {

@@ -116,6 +116,9 @@ final class SummaryParser {
         if (uid < 0) {
             return null;
         }
+        if (uid == 0 || uid > 0xFFFF_FFFFL) {
+            throw new Unparsed("UID " + uid + " out of range"); // not a UID a message can have
+        }
         return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, null,
                 null);
     }
@@ -208,9 +211,9 @@ final class SummaryParser {
                     }
                     default -> { } // a system flag the library's flags cannot carry, dropped as on the Angus path
                 }
-            } else {
+            } else if (Flags.isValidKeyword(f)) {
                 keywords = keyword(keywords, f);
-            }
+            } // else a keyword the library's flags cannot hold, dropped as on the Angus path
         }
         return new Flags(system, keywords == null ? Set.of() : keywords);
     }
@@ -228,7 +231,7 @@ final class SummaryParser {
         if (s == null) {
             return null;
         }
-        int i = s.charAt(0) == ' ' ? 1 : 0;
+        int i = !s.isEmpty() && s.charAt(0) == ' ' ? 1 : 0;
         int dash = s.indexOf('-', i);
         if (dash < 0 || s.length() != dash + 24) {
             throw new Unparsed("INTERNALDATE " + s);

@@ -25,6 +25,11 @@ public final class AngusSessions {
     private AngusSessions() {
     }
 
+    /** The library's one timer thread (write timeouts, logout watchdogs). */
+    static ScheduledExecutorService timer() {
+        return WRITE_TIMEOUTS;
+    }
+
     /**
      * Builds a session.
      *

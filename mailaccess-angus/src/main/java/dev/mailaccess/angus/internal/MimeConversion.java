@@ -294,8 +294,8 @@ public final class MimeConversion {
         Set<String> keywords = new TreeSet<>();
         for (String k : f.getUserFlags()) {
             // a system flag Angus does not know (\Junk, \Important) comes as a "user flag" with its backslash: it is
-            // no keyword, and the library's flags cannot carry it
-            if (!k.startsWith("\\")) {
+            // no keyword, and the library's flags cannot carry it (nor a keyword with characters IMAP reserves)
+            if (!k.startsWith("\\") && Flags.isValidKeyword(k)) {
                 keywords.add(k);
             }
         }

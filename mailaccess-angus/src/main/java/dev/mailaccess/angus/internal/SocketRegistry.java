@@ -39,6 +39,16 @@ public final class SocketRegistry {
         this.guards = guards;
     }
 
+    /**
+     * Closes every socket {@code after} from now unless the returned handle is closed first: a bound on a goodbye
+     * whose answer nothing depends on (IMAP LOGOUT), so a server silent at the end costs seconds, not a read timeout.
+     */
+    public AutoCloseable closeAllAfter(java.time.Duration after) {
+        java.util.concurrent.ScheduledFuture<?> cut = AngusSessions.timer().schedule(this::closeAll,
+                after.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> cut.cancel(false);
+    }
+
     /** Closes every socket opened so far. */
     public void closeAll() {
         Socket[] open;
