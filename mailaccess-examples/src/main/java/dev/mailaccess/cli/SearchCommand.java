@@ -29,14 +29,15 @@ import java.util.List;
  * command, local residual, what is downloaded, estimated round trips and bytes) before the results;
  * {@code --explain-only} prints it and searches nothing.
  */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, modelTransformer = DashArguments.Parser.class,
         description = {"Search a folder, newest first.",
                 "QUERY: field:value terms, all must match: from: to: cc: bcc: subject: body: text: "
                         + "header:Name=value message-id: flag:seen noflag: keyword: nokeyword: since:yyyy-mm-dd "
                         + "before: on: received-since: received-before: received-on: larger:BYTES smaller: "
                         + "ref:imap:V:U,... has:attachment; a bare word searches text; a leading - negates a term "
                         + "or a (group); A OR B (capital OR binds tighter than the implicit AND); quote values "
-                        + "with spaces, e.g. 'subject:\"quarterly report\" -flag:seen (to:bob OR cc:bob)'."})
+                        + "with spaces, e.g. 'subject:\"quarterly report\" -flag:seen (to:bob OR cc:bob)'. "
+                        + "A QUERY may start with -, e.g. '-flag:seen subject:budget'."})
 public final class SearchCommand implements Runnable {
     @ParentCommand
     private MailaccessCommand top;
@@ -44,7 +45,7 @@ public final class SearchCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "URL")
     private String url;
 
-    @Parameters(index = "1", paramLabel = "QUERY")
+    @Parameters(index = "1", paramLabel = "QUERY", parameterConsumer = DashArguments.class)
     private String query;
 
     @Option(names = "--json", description = "One JSON object per line, as 'list --json' prints; with --explain "

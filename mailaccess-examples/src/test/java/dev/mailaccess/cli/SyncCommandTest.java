@@ -84,6 +84,25 @@ class SyncCommandTest {
     }
 
     @Test
+    void replicaArgumentsMayStartWithDash() {
+        assertThat(sync().exit()).isZero();
+        String id = replica("list", "INBOX").outLines().get(0).split("\t")[0];
+        assertThat(replica("flag", "INBOX", id, "+flagged", "+seen").exit()).isZero();
+
+        Cli.Result unflag = replica("flag", "INBOX", id, "-flagged", "--verbose");
+        assertThat(unflag.exit()).as(unflag.toString()).isZero();
+        assertThat(unflag.out().strip()).isEqualTo("seen");
+
+        Cli.Result unseen = replica("search", "INBOX", "-flag:seen", "-subject:\"Sync 2\"");
+        assertThat(unseen.exit()).as(unseen.toString()).isZero();
+        assertThat(unseen.outLines()).singleElement().satisfies(l -> assertThat(l).endsWith("Sync 1"));
+
+        Cli.Result afterEndOfOptions = replica("search", "INBOX", "--", "-has:attachment", "-flag:seen");
+        assertThat(afterEndOfOptions.exit()).as(afterEndOfOptions.toString()).isZero();
+        assertThat(afterEndOfOptions.outLines()).hasSize(2);
+    }
+
+    @Test
     void replicaCommandsExplainMistakes() {
         assertThat(replica("list").exit()).isEqualTo(ExitCodes.USAGE); // not a replica yet
         assertThat(sync().exit()).isZero();
