@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,20 @@ class SyncCommandTest {
         Cli.Result afterEndOfOptions = replica("search", "INBOX", "--", "-has:attachment", "-flag:seen");
         assertThat(afterEndOfOptions.exit()).as(afterEndOfOptions.toString()).isZero();
         assertThat(afterEndOfOptions.outLines()).hasSize(2);
+    }
+
+    @Test
+    void replicaListAndSearchShowDecodedSubjects() {
+        server.deliver(user, "INBOX", ("From: a@example.test\r\nSubject: =?utf-8?q?quarterly_budget?=\r\n\r\nhi\r\n")
+                .getBytes(StandardCharsets.US_ASCII), Flags.NONE);
+        assertThat(sync().exit()).isZero();
+
+        Cli.Result list = replica("list", "INBOX");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.outLines()).hasSize(4).anySatisfy(l -> assertThat(l).endsWith("\tquarterly budget"));
+        assertThat(list.out()).doesNotContain("=?");
+        assertThat(replica("search", "INBOX", "subject:budget").outLines()).singleElement()
+                .satisfies(l -> assertThat(l).endsWith("\tquarterly budget"));
     }
 
     @Test
