@@ -38,6 +38,8 @@ import java.util.TreeSet;
  * group start marker with no group end after it is an address without a domain ({@code ("Nathaniel Borenstein" NIL
  * "nsb" NIL)} from Gmail is {@code Nathaniel Borenstein <nsb>}); {@link MimeConversion#envelope} reads Angus's
  * folded groups back the same way where they show it, which they do not for a last group start without a name.
+ * It also reads an item wrapped in another pair of parentheses, as Lotus Domino sends its ENVELOPE; Angus refuses
+ * such an answer.
  */
 final class SummaryParser {
     /** This answer needs Angus's parser. Carries no stack trace: it is a routine signal, not an error. */
@@ -94,11 +96,21 @@ final class SummaryParser {
         Flags flags = null;
         Instant internalDate = null;
         Envelope envelope = null;
+        int wrapped = 0; // Lotus Domino wraps an item in another pair of parentheses: (UID 7 (ENVELOPE (...)) ...)
         while (true) {
             skipSpaces();
             if (peek() == ')') {
                 pos++;
-                break;
+                if (wrapped == 0) {
+                    break;
+                }
+                wrapped--;
+                continue;
+            }
+            if (peek() == '(') {
+                pos++;
+                wrapped++;
+                continue;
             }
             String item = atom().toUpperCase(java.util.Locale.ROOT);
             skipSpaces();

@@ -240,6 +240,37 @@ class SummaryParserTest {
         assertThat(angus.get(fold)).as(answer).isEqualTo(new Address("", start.email() + ":" + members + ";"));
     }
 
+    /** Lotus Domino wraps the ENVELOPE item in another pair of parentheses; Angus cannot read that at all. */
+    @Test
+    void anItemInExtraParenthesesIsReadAsTheItem() throws Exception {
+        String allNil = "* 2 FETCH (UID 14935 (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)))";
+        assertThat(ours(allNil)).isEqualTo(new MessageSummary(dev.mailaccess.MessageRef.imap(UIDVALIDITY, 14935),
+                new Envelope(null, "", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "", ""),
+                null, -1, null, null, null));
+        assertThatThrownBy(() -> angus(allNil)).hasMessageContaining("unrecognized item");
+
+        String plain = answer("\"Fri, 15 Mar 2024 10:15:30 +0000\"", "\"Hello\"");
+        String wrapped = plain.replace(" ENVELOPE (", " (ENVELOPE (") + ")";
+        assertThat(ours(wrapped)).isEqualTo(ours(plain)).isEqualTo(angus(plain));
+        assertThatThrownBy(() -> ours(wrapped.replaceFirst("\\)$", ""))).isInstanceOf(SummaryParser.Unparsed.class);
+    }
+
+    /** Domino's real answers (shared transcript corpus), without the BODYSTRUCTURE the listing never asks for. */
+    @Test
+    void dominoAnswersWithExtraParentheses() throws Exception {
+        List<MessageSummary> read = new ArrayList<>();
+        for (byte[] b : ServerTranscripts.responses(ServerTranscripts.file("domino/fetch-extra-parens.txt"))) {
+            if (SummaryParser.isFetch(b, 0, b.length)) {
+                String full = new String(b, StandardCharsets.ISO_8859_1);
+                read.add(ours(full.substring(0, full.indexOf(" BODYSTRUCTURE (")) + ")"));
+            }
+        }
+        assertThat(read).hasSize(29).extracting(m -> m.ref().uid()).doesNotHaveDuplicates()
+                .allMatch(uid -> uid >= 14934 && uid <= 14962);
+        assertThat(read).extracting(MessageSummary::envelope).containsOnly(new Envelope(null, "", List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), "", ""));
+    }
+
     @Test
     void flagsAsAngusReadsThem() throws Exception {
         same("* 1 FETCH (UID 5 FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft \\Recent))");
