@@ -1,7 +1,6 @@
 package dev.mailaccess.cli;
 
 import dev.mailaccess.AccessMode;
-import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageRef;
@@ -91,9 +90,9 @@ public final class SearchCommand implements Runnable {
                 }
             }
             List<MessageRef> hits = f.search(q, where);
-            FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
-            ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
-            List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of() : f.summaries(hits, spec));
+            ListingSpec.noteMissingHeaders(mb, ctx.err());
+            List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of()
+                    : f.summaries(hits, ListingSpec.LISTING));
             Collections.reverse(newestFirst);
             if (json) {
                 SummaryJson.print(newestFirst, ctx.out());
