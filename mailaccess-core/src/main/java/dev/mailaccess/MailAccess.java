@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * try (Mailbox mb = MailAccess.open(URI.create("imaps://alice@mail.example.org"), Credentials.password(pw));
  *      MailFolder inbox = mb.inbox()) {
- *     for (MessageSummary s : inbox.newest(20, FetchSpec.LIST)) {
+ *     for (MessageSummary s : inbox.newest(20, FetchSpec.LIST.bestEffort())) {
  *         System.out.println(s.envelope().subject());
  *     }
  * }

@@ -42,7 +42,8 @@ public interface MailFolder extends AutoCloseable {
     /**
      * Summaries of the given messages, in folder order; refs of messages that no longer exist are left out.
      * Needs {@link Capability#HEADERS} for envelope or headers, {@link Capability#SERVER_FLAGS} for flags and
-     * {@link Capability#BODY_PART} for structure.
+     * {@link Capability#BODY_PART} for structure; a {@linkplain FetchSpec#bestEffort() best-effort} spec leaves out
+     * what the session cannot give instead.
      */
     List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec);
 

@@ -36,17 +36,24 @@ final class CheckedFolder implements MailFolder {
         this.folder = folder;
     }
 
-    private void requireFetch(FetchSpec spec) {
+    /**
+     * The spec to hand to the adapter: a best-effort spec narrowed to what this session can give, a strict one as
+     * it is once every capability it needs has been checked (so that an unsupported item throws before any I/O).
+     */
+    private FetchSpec checkedFetch(FetchSpec spec) {
         mailbox.require(Capability.STABLE_IDS);
-        if (spec.has(FetchSpec.Item.ENVELOPE) || !spec.headers().isEmpty()) {
+        FetchSpec given = spec.skipUnsupported()
+                ? spec.narrowedTo(mailbox.capabilities(), mailbox.config().allowEmulation()) : spec;
+        if (given.has(FetchSpec.Item.ENVELOPE) || !given.headers().isEmpty()) {
             mailbox.require(Capability.HEADERS);
         }
-        if (spec.has(FetchSpec.Item.FLAGS)) {
+        if (given.has(FetchSpec.Item.FLAGS)) {
             mailbox.require(Capability.SERVER_FLAGS);
         }
-        if (spec.has(FetchSpec.Item.STRUCTURE)) {
+        if (given.has(FetchSpec.Item.STRUCTURE)) {
             mailbox.require(Capability.BODY_PART);
         }
+        return given;
     }
 
     private void requireFlags(Flags flags) {
@@ -87,8 +94,8 @@ final class CheckedFolder implements MailFolder {
 
     @Override
     public List<MessageSummary> summaries(FetchSpec spec) {
-        requireFetch(spec);
-        return mailbox.call(() -> folder.summaries(spec));
+        FetchSpec given = checkedFetch(spec);
+        return mailbox.call(() -> folder.summaries(given));
     }
 
     @Override
@@ -96,15 +103,15 @@ final class CheckedFolder implements MailFolder {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative: " + count);
         }
-        requireFetch(spec);
-        return mailbox.call(() -> folder.newest(count, spec));
+        FetchSpec given = checkedFetch(spec);
+        return mailbox.call(() -> folder.newest(count, given));
     }
 
     @Override
     public List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
-        requireFetch(spec);
+        FetchSpec given = checkedFetch(spec);
         List<MessageRef> copy = List.copyOf(refs);
-        return mailbox.call(() -> folder.summaries(copy, spec));
+        return mailbox.call(() -> folder.summaries(copy, given));
     }
 
     @Override
@@ -265,8 +272,8 @@ final class CheckedFolder implements MailFolder {
         if (modSeq < 0) {
             throw new IllegalArgumentException("modSeq must not be negative: " + modSeq);
         }
-        requireFetch(spec);
-        return mailbox.call(() -> folder.changedSince(modSeq, spec));
+        FetchSpec given = checkedFetch(spec);
+        return mailbox.call(() -> folder.changedSince(modSeq, given));
     }
 
     @Override
@@ -290,8 +297,8 @@ final class CheckedFolder implements MailFolder {
         if (modSeq < 0) {
             throw new IllegalArgumentException("modSeq must not be negative: " + modSeq);
         }
-        requireFetch(spec);
-        return mailbox.call(() -> folder.changesSince(uidValidity, modSeq, spec));
+        FetchSpec given = checkedFetch(spec);
+        return mailbox.call(() -> folder.changesSince(uidValidity, modSeq, given));
     }
 
     @Override

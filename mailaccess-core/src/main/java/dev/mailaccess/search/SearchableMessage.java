@@ -3,13 +3,13 @@ package dev.mailaccess.search;
 import dev.mailaccess.BodyPart;
 import dev.mailaccess.Flags;
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.internal.HeaderText;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeMessage;
@@ -283,44 +283,10 @@ public final class SearchableMessage {
             }
             List<String> out = new ArrayList<>(values.length);
             for (String v : values) {
-                out.add(decode(v));
+                out.add(HeaderText.decode(v));
             }
             return out;
         });
-    }
-
-    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");
-
-    /**
-     * Unfolds and decodes RFC 2047 encoded words leniently: also inside words, and with the white space between two
-     * adjacent encoded words dropped (RFC 2047 section 6.2). Undecodable words stay as they are.
-     */
-    static String decode(String value) {
-        String unfolded = MimeUtility.unfold(value).strip();
-        if (!unfolded.contains("=?")) {
-            return unfolded;
-        }
-        Matcher m = ENCODED_WORD.matcher(unfolded);
-        StringBuilder out = new StringBuilder();
-        int last = 0;
-        boolean previousEncoded = false;
-        while (m.find()) {
-            String between = unfolded.substring(last, m.start());
-            if (!(previousEncoded && between.isBlank())) {
-                out.append(between);
-            }
-            String word = m.group();
-            try {
-                out.append(MimeUtility.decodeWord(word));
-                previousEncoded = true;
-            } catch (IOException | MessagingException | RuntimeException e) {
-                out.append(word);
-                previousEncoded = false;
-            }
-            last = m.end();
-        }
-        out.append(unfolded.substring(last));
-        return out.toString();
     }
 
     private final Map<String, List<String>> addressCache = new java.util.HashMap<>();
@@ -336,19 +302,7 @@ public final class SearchableMessage {
         }
         List<String> out = new ArrayList<>();
         for (String v : values) {
-            try {
-                InternetAddress[] parsed = InternetAddress.parseHeader(MimeUtility.unfold(v), false);
-                if (parsed.length == 0) {
-                    out.add(decode(v));
-                }
-                for (InternetAddress a : parsed) {
-                    String personal = a.getPersonal() == null ? null : decode(a.getPersonal());
-                    String addr = a.getAddress() == null ? "" : a.getAddress();
-                    out.add(personal == null || personal.isEmpty() ? addr : personal + " <" + addr + ">");
-                }
-            } catch (MessagingException | RuntimeException e) {
-                out.add(decode(v));
-            }
+            out.addAll(HeaderText.addresses(v));
         }
         return out;
     }
@@ -359,7 +313,7 @@ public final class SearchableMessage {
             Enumeration<Header> all = headers().getAllHeaders();
             while (all.hasMoreElements()) {
                 Header h = all.nextElement();
-                out.add(h.getName() + ": " + decode(h.getValue() == null ? "" : h.getValue()));
+                out.add(h.getName() + ": " + HeaderText.decode(h.getValue() == null ? "" : h.getValue()));
             }
             headerLines = out;
         }
@@ -469,7 +423,7 @@ public final class SearchableMessage {
                 Enumeration<Header> all = child.getAllHeaders();
                 while (all.hasMoreElements()) {
                     Header h = all.nextElement();
-                    out.add(h.getName() + ": " + decode(h.getValue() == null ? "" : h.getValue()));
+                    out.add(h.getName() + ": " + HeaderText.decode(h.getValue() == null ? "" : h.getValue()));
                 }
                 collectPartHeaders(child, out, depth + 1);
             }

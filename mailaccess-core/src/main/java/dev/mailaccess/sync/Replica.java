@@ -18,6 +18,7 @@ import dev.mailaccess.MessageGoneException;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ConnectionException;
+import dev.mailaccess.internal.HeaderText;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
 import dev.mailaccess.store.Maildir;
@@ -339,15 +340,22 @@ public final class Replica implements AutoCloseable {
         Path head = file == null ? headFile(fs, r) : null;
         Map<String, String> h = file != null ? ReplicaStore.headers(file)
                 : Files.exists(head) ? ReplicaStore.headers(head) : Map.of();
+        String subject;
+        String from;
         if (file == null && h.isEmpty() && r.envelope != null) {
+            // the server's envelope, decoded when it was listed
             String[] e = r.envelope.split("\t", -1);
-            h = Map.of("subject", e[0], "from", e.length > 1 ? e[1] : "", "date", e.length > 2 ? e[2] : "");
+            subject = e[0];
+            from = e.length > 1 ? e[1] : "";
+            h = Map.of("date", e.length > 2 ? e[2] : "");
+        } else {
+            subject = HeaderText.decode(h.getOrDefault("subject", ""));
+            from = String.join(", ", HeaderText.addresses(h.getOrDefault("from", "")));
         }
         MessageRef ref = serverRef(fs, r);
         boolean pending = !fs.local && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(protocol)));
-        return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, h.getOrDefault("subject", ""),
-                h.getOrDefault("from", ""), h.getOrDefault("date", ""), r.msgId, r.downloaded, pending,
-                modified(file != null ? file : head));
+        return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, subject, from, h.getOrDefault("date", ""),
+                r.msgId, r.downloaded, pending, modified(file != null ? file : head));
     }
 
     private static Instant modified(Path file) {

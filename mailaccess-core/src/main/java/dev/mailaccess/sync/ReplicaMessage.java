@@ -15,8 +15,10 @@ import java.time.Instant;
  *                   (appended or moved offline) or the folder is local-only
  * @param flags      current local flags and keywords, including changes not yet pushed
  * @param size       size in bytes of the message
- * @param subject    the Subject header as stored (not RFC 2047 decoded), empty if none or not downloaded
- * @param from       the From header as stored, empty if none or not downloaded
+ * @param subject    the Subject header, unfolded and RFC 2047 decoded as the online listing shows it; empty if none
+ *                   (for a message kept without its header, the server's envelope subject)
+ * @param from       the From header's addresses as {@link dev.mailaccess.Address#toString()} shows them (display
+ *                   names decoded), separated by {@code ", "}; empty if none
  * @param date       the Date header as stored, empty if none or not downloaded
  * @param messageId  the Message-ID header, empty if none
  * @param downloaded false if the message is larger than the replica's size limit and only known by its server data

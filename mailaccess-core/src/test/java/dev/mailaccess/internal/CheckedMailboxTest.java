@@ -38,6 +38,7 @@ class CheckedMailboxTest {
     private final CountDownLatch aborted = new CountDownLatch(1);
     private final AtomicInteger inside = new AtomicInteger();
     private final AtomicInteger maxInside = new AtomicInteger();
+    private final List<FetchSpec> specsGiven = new CopyOnWriteArrayList<>();
 
     private static CapabilitySet caps() {
         List<CapabilityInfo> infos = new ArrayList<>();
@@ -53,6 +54,11 @@ class CheckedMailboxTest {
         return (MailFolder) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MailFolder.class},
                 (p, m, args) -> {
                     calls.add("folder." + m.getName());
+                    for (Object arg : args == null ? new Object[0] : args) {
+                        if (arg instanceof FetchSpec spec) {
+                            specsGiven.add(spec);
+                        }
+                    }
                     switch (m.getName()) {
                         case "mode":
                             return mode;
@@ -80,7 +86,10 @@ class CheckedMailboxTest {
     }
 
     private Mailbox mailbox(boolean emulate, AccessMode mode) {
-        CapabilitySet caps = caps();
+        return mailbox(emulate, mode, caps());
+    }
+
+    private Mailbox mailbox(boolean emulate, AccessMode mode, CapabilitySet caps) {
         MailboxSession session = (MailboxSession) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MailboxSession.class}, (p, m, args) -> {
                     calls.add(m.getName());
@@ -124,6 +133,34 @@ class CheckedMailboxTest {
         assertThat(lenient.plan(dev.mailaccess.search.SearchQuery.subject("x"),
                 dev.mailaccess.search.SearchMode.PLANNED).explain()).contains("emulated");
         assertThat(calls).doesNotContain("folder.search");
+    }
+
+    @Test
+    void aBestEffortSpecReachesTheAdapterNarrowedAndAStrictOneIsRefused() {
+        CapabilitySet pop3Like = caps()
+                .with(CapabilityInfo.unsupported(Capability.SERVER_FLAGS, "the fake keeps no flags"))
+                .with(CapabilityInfo.emulated(Capability.HEADERS, "the fake downloads whole messages"));
+        FetchSpec asked = FetchSpec.LIST.bestEffort();
+        MailFolder strict = mailbox(false, AccessMode.READ_ONLY, pop3Like).inbox();
+        strict.newest(5, asked);
+        strict.summaries(asked);
+        strict.summaries(List.of(MessageRef.pop3("a")), asked);
+        strict.changedSince(1, asked);
+        strict.changesSince(1, 1, asked);
+        MailFolder emulating = mailbox(true, AccessMode.READ_ONLY, pop3Like).inbox();
+        emulating.newest(5, asked);
+        FetchSpec sizeAndDate = FetchSpec.of(FetchSpec.Item.SIZE, FetchSpec.Item.INTERNAL_DATE);
+        assertThat(specsGiven).containsExactly(sizeAndDate, sizeAndDate, sizeAndDate, sizeAndDate, sizeAndDate,
+                sizeAndDate.with(FetchSpec.Item.ENVELOPE));
+
+        specsGiven.clear();
+        assertThatThrownBy(() -> strict.newest(5, FetchSpec.LIST))
+                .isInstanceOfSatisfying(UnsupportedCapabilityException.class,
+                        e -> assertThat(e.capability()).isEqualTo(Capability.HEADERS));
+        assertThatThrownBy(() -> emulating.newest(5, FetchSpec.LIST))
+                .isInstanceOfSatisfying(UnsupportedCapabilityException.class,
+                        e -> assertThat(e.capability()).isEqualTo(Capability.SERVER_FLAGS));
+        assertThat(specsGiven).isEmpty();
     }
 
     @Test

@@ -93,6 +93,29 @@ class ReplicaTest {
     }
 
     @Test
+    void subjectsAndSenderNamesReadAsTheOnlineListingShowsThem() throws Exception {
+        Path dir = tmp.resolve("r");
+        try (Replica r = Replica.open(dir, false)) {
+            r.createLocalFolder("F");
+            String encoded = r.append("F", new ByteArrayInputStream((
+                    "From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.test>, bob@example.test\r\n"
+                            + "Subject: =?utf-8?q?quarterly_?=\r\n =?utf-8?q?budget?= =?bogus?q?x?=\r\n"
+                            + "\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)), Flags.NONE);
+            String plain = r.append("F", msg("=?not an encoded word"), Flags.NONE);
+
+            ReplicaMessage m = r.message("F", encoded);
+            assertThat(m.subject()).isEqualTo("quarterly budget =?bogus?q?x?=");
+            assertThat(m.from()).isEqualTo("Jürgen Müller <juergen@example.test>, bob@example.test");
+            assertThat(r.messages("F")).extracting(ReplicaMessage::subject)
+                    .containsExactlyInAnyOrder("quarterly budget =?bogus?q?x?=", "=?not an encoded word");
+            assertThat(r.message("F", plain).from()).isEqualTo("a@example.test");
+            // the file keeps the header as it came
+            assertThat(new String(r.openMessage("F", encoded).readAllBytes(), StandardCharsets.US_ASCII))
+                    .contains("Subject: =?utf-8?q?quarterly_?=");
+        }
+    }
+
+    @Test
     void oneReplicaAtATimeMayHaveADirectoryOpen() {
         Path dir = tmp.resolve("r");
         Replica r = Replica.open(dir, false);

@@ -1,7 +1,6 @@
 package dev.mailaccess.cli;
 
 import dev.mailaccess.AccessMode;
-import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageSummary;
@@ -45,9 +44,8 @@ public final class ListCommand implements Runnable {
         CliContext ctx = top.context();
         try (Mailbox mb = connection.connect(url, ctx);
              MailFolder f = mb.folder(folder.folder(), AccessMode.READ_ONLY)) {
-            FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
-            ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
-            List<MessageSummary> newestFirst = new ArrayList<>(f.newest(limit, spec));
+            ListingSpec.noteMissingHeaders(mb, ctx.err());
+            List<MessageSummary> newestFirst = new ArrayList<>(f.newest(limit, ListingSpec.LISTING));
             Collections.reverse(newestFirst);
             if (json) {
                 SummaryJson.print(newestFirst, ctx.out());

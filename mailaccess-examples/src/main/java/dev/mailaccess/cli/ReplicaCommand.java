@@ -23,7 +23,7 @@ import java.util.Locale;
  * {@code replica DIR list|show|flag|delete|expunge|move ...}: reads and changes a replica made by {@code sync}, with no
  * connection. Changes are journalled and go up at the next {@code sync}.
  */
-@Command(name = "replica", mixinStandardHelpOptions = true,
+@Command(name = "replica", mixinStandardHelpOptions = true, modelTransformer = DashArguments.Parser.class,
         description = "Read and change a replica offline (no connection); changes go up at the next sync.",
         footer = {"",
                 "  replica DIR list [FOLDER]            folders, or the messages of FOLDER (id, flags, subject)",
@@ -45,7 +45,7 @@ public final class ReplicaCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "ACTION", description = "list, show, flag, delete, expunge, move or local.")
     private String action;
 
-    @Parameters(index = "2..*", paramLabel = "ARG")
+    @Parameters(index = "2..*", paramLabel = "ARG", parameterConsumer = DashArguments.class)
     private List<String> args = new ArrayList<>();
 
     @Override

@@ -1,7 +1,6 @@
 package dev.mailaccess.cli;
 
 import dev.mailaccess.AccessMode;
-import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MessageRef;
@@ -29,14 +28,15 @@ import java.util.List;
  * command, local residual, what is downloaded, estimated round trips and bytes) before the results;
  * {@code --explain-only} prints it and searches nothing.
  */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, modelTransformer = DashArguments.Parser.class,
         description = {"Search a folder, newest first.",
                 "QUERY: field:value terms, all must match: from: to: cc: bcc: subject: body: text: "
                         + "header:Name=value message-id: flag:seen noflag: keyword: nokeyword: since:yyyy-mm-dd "
                         + "before: on: received-since: received-before: received-on: larger:BYTES smaller: "
                         + "ref:imap:V:U,... has:attachment; a bare word searches text; a leading - negates a term "
                         + "or a (group); A OR B (capital OR binds tighter than the implicit AND); quote values "
-                        + "with spaces, e.g. 'subject:\"quarterly report\" -flag:seen (to:bob OR cc:bob)'."})
+                        + "with spaces, e.g. 'subject:\"quarterly report\" -flag:seen (to:bob OR cc:bob)'. "
+                        + "A QUERY may start with -, e.g. '-flag:seen subject:budget'."})
 public final class SearchCommand implements Runnable {
     @ParentCommand
     private MailaccessCommand top;
@@ -44,7 +44,7 @@ public final class SearchCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "URL")
     private String url;
 
-    @Parameters(index = "1", paramLabel = "QUERY")
+    @Parameters(index = "1", paramLabel = "QUERY", parameterConsumer = DashArguments.class)
     private String query;
 
     @Option(names = "--json", description = "One JSON object per line, as 'list --json' prints; with --explain "
@@ -90,9 +90,9 @@ public final class SearchCommand implements Runnable {
                 }
             }
             List<MessageRef> hits = f.search(q, where);
-            FetchSpec spec = ListingSpec.forSession(mb.capabilities(), connection.emulate());
-            ListingSpec.noteMissingHeaders(mb.capabilities(), spec, ctx.err());
-            List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of() : f.summaries(hits, spec));
+            ListingSpec.noteMissingHeaders(mb, ctx.err());
+            List<MessageSummary> newestFirst = new ArrayList<>(hits.isEmpty() ? List.of()
+                    : f.summaries(hits, ListingSpec.LISTING));
             Collections.reverse(newestFirst);
             if (json) {
                 SummaryJson.print(newestFirst, ctx.out());

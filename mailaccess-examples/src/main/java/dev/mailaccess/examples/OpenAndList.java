@@ -44,15 +44,12 @@ public final class OpenAndList {
     public static void run(MailboxConfig config, PrintStream out) {
         try (Mailbox mailbox = MailAccess.connect(config);
              MailFolder inbox = mailbox.inbox()) {
-            // Ask only for what this session can give: POP3 keeps no flags, and a POP3 server without TOP can
-            // give headers only by downloading whole messages (EMULATED), which needs allowEmulation(true).
+            // Best-effort: what this session cannot give is left out instead of refused. POP3 keeps no flags, and a
+            // POP3 server without TOP can give headers only by downloading whole messages (EMULATED), which needs
+            // allowEmulation(true).
+            FetchSpec spec = FetchSpec.LIST.bestEffort();
             CapabilitySet caps = mailbox.capabilities();
-            FetchSpec spec = FetchSpec.LIST;
-            if (!caps.isUsable(Capability.SERVER_FLAGS, config.allowEmulation())) {
-                spec = spec.without(FetchSpec.Item.FLAGS);
-            }
-            if (!caps.isUsable(Capability.HEADERS, config.allowEmulation())) {
-                spec = spec.without(FetchSpec.Item.ENVELOPE);
+            if (!spec.narrowedTo(caps, config.allowEmulation()).has(FetchSpec.Item.ENVELOPE)) {
                 out.println("(no subjects: " + caps.info(Capability.HEADERS).reason() + ")");
             }
             // One batched request for all ten; the result is oldest first.

@@ -82,6 +82,55 @@ class SearchCommandTest {
     }
 
     @Test
+    void queryStartingWithDashIsTheQueryWhereverOptionsStand() throws IOException {
+        String query = "-flag:seen subject:lunch";
+        for (List<String> args : List.of(List.of(query), List.of(query, "--json"), List.of("--json", query),
+                List.of("--", query), List.of("--json", "--", query), List.of(query, "--where", "LOCAL_ONLY"))) {
+            Cli.Result r = run("imap", args.toArray(String[]::new));
+            assertThat(r.exit()).as(args + "\n" + r).isZero();
+            // "Lunch on Friday?" is seen: only the unseen reply matches
+            if (args.contains("--json")) {
+                assertThat(subjects(r)).as(args.toString()).containsExactly("Re: Lunch on Friday?");
+            } else {
+                assertThat(r.outLines()).as(args.toString()).hasSize(2); // the heading and one message
+                assertThat(r.out()).contains("Re: Lunch on Friday?");
+            }
+        }
+    }
+
+    @Test
+    void queryStartingWithTheHelpOrVersionLetterIsNoSwitch() throws IOException {
+        Cli.Result r = run("imap", "-has:attachment -flag:seen", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(subjects(r)).containsExactly("Your invoice 2025-0042", "Re: Lunch on Friday?",
+                "Build failed: main #1234", "This week: IMAP vs POP3", DemoMail.GREETINGS_SUBJECT);
+
+        Cli.Result bareWord = run("imap", "-Venice -flag:seen", "--json");
+        assertThat(bareWord.exit()).as(bareWord.toString()).isZero();
+        assertThat(subjects(bareWord)).hasSize(6);
+    }
+
+    @Test
+    void unknownOptionsAndHelpStillAreWhatTheyWere() {
+        Cli.Result typo = run("imap", "-flag:seen", "--jsno");
+        assertThat(typo.exit()).as(typo.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(typo.err()).contains("--jsno");
+        assertThat(typo.out()).isEmpty();
+
+        Cli.Result help = run("imap", "-h");
+        assertThat(help.exit()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("Usage: mailaccess search");
+    }
+
+    private static List<String> subjects(Cli.Result r) throws IOException {
+        List<String> subjects = new ArrayList<>();
+        for (String line : r.outLines()) {
+            subjects.add(JSON.readTree(line).get("subject").asText());
+        }
+        return subjects;
+    }
+
+    @Test
     void syntaxErrorsPointAtTheMistake() {
         Cli.Result r = run("imap", "from:a (to:b OR");
         assertThat(r.exit()).isNotZero();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,39 @@ class SyncCommandTest {
         assertThat(second.exit()).as(second.toString()).isZero();
         assertThat(second.out()).contains("up: 1 flag change(s), 1 expunged");
         assertThat(server.messages(user, "INBOX")).hasSize(2);
+    }
+
+    @Test
+    void replicaArgumentsMayStartWithDash() {
+        assertThat(sync().exit()).isZero();
+        String id = replica("list", "INBOX").outLines().get(0).split("\t")[0];
+        assertThat(replica("flag", "INBOX", id, "+flagged", "+seen").exit()).isZero();
+
+        Cli.Result unflag = replica("flag", "INBOX", id, "-flagged", "--verbose");
+        assertThat(unflag.exit()).as(unflag.toString()).isZero();
+        assertThat(unflag.out().strip()).isEqualTo("seen");
+
+        Cli.Result unseen = replica("search", "INBOX", "-flag:seen", "-subject:\"Sync 2\"");
+        assertThat(unseen.exit()).as(unseen.toString()).isZero();
+        assertThat(unseen.outLines()).singleElement().satisfies(l -> assertThat(l).endsWith("Sync 1"));
+
+        Cli.Result afterEndOfOptions = replica("search", "INBOX", "--", "-has:attachment", "-flag:seen");
+        assertThat(afterEndOfOptions.exit()).as(afterEndOfOptions.toString()).isZero();
+        assertThat(afterEndOfOptions.outLines()).hasSize(2);
+    }
+
+    @Test
+    void replicaListAndSearchShowDecodedSubjects() {
+        server.deliver(user, "INBOX", ("From: a@example.test\r\nSubject: =?utf-8?q?quarterly_budget?=\r\n\r\nhi\r\n")
+                .getBytes(StandardCharsets.US_ASCII), Flags.NONE);
+        assertThat(sync().exit()).isZero();
+
+        Cli.Result list = replica("list", "INBOX");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.outLines()).hasSize(4).anySatisfy(l -> assertThat(l).endsWith("\tquarterly budget"));
+        assertThat(list.out()).doesNotContain("=?");
+        assertThat(replica("search", "INBOX", "subject:budget").outLines()).singleElement()
+                .satisfies(l -> assertThat(l).endsWith("\tquarterly budget"));
     }
 
     @Test

@@ -33,8 +33,13 @@ import java.util.TreeSet;
  * quickly) makes it throw {@link Unparsed}, and the caller hands that answer to Angus instead: the fast path covers
  * the common answers, the slow one the rest.
  *
- * <p>One difference, on purpose: a string with 8-bit bytes that form valid UTF-8 is read as UTF-8 (Angus reads
- * every byte as a Latin-1 character unless UTF8=ACCEPT is on, which turns raw UTF-8 headers into mojibake).
+ * <p>Two differences, on purpose: a string with 8-bit bytes that form valid UTF-8 is read as UTF-8 (Angus reads
+ * every byte as a Latin-1 character unless UTF8=ACCEPT is on, which turns raw UTF-8 headers into mojibake). And a
+ * group start marker with no group end after it is an address without a domain ({@code ("Nathaniel Borenstein" NIL
+ * "nsb" NIL)} from Gmail is {@code Nathaniel Borenstein <nsb>}); {@link MimeConversion#envelope} reads Angus's
+ * folded groups back the same way where they show it, which they do not for a last group start without a name.
+ * It also reads an item wrapped in another pair of parentheses, as Lotus Domino sends its ENVELOPE; Angus refuses
+ * such an answer.
  */
 final class SummaryParser {
     /** This answer needs Angus's parser. Carries no stack trace: it is a routine signal, not an error. */
@@ -91,11 +96,21 @@ final class SummaryParser {
         Flags flags = null;
         Instant internalDate = null;
         Envelope envelope = null;
+        int wrapped = 0; // Lotus Domino wraps an item in another pair of parentheses: (UID 7 (ENVELOPE (...)) ...)
         while (true) {
             skipSpaces();
             if (peek() == ')') {
                 pos++;
-                break;
+                if (wrapped == 0) {
+                    break;
+                }
+                wrapped--;
+                continue;
+            }
+            if (peek() == '(') {
+                pos++;
+                wrapped++;
+                continue;
             }
             String item = atom().toUpperCase(java.util.Locale.ROOT);
             skipSpaces();
@@ -159,6 +174,10 @@ final class SummaryParser {
         }
         pos++;
         List<Address> out = new ArrayList<>(2);
+        // A group start marker (host NIL) begins a group only if the next marker is a group end; groups do not
+        // nest, so one followed by another start, or by no marker at all, is a mailbox without a domain (Gmail
+        // sends <nsb> that way). It is read as such until a group end shows it was a group after all.
+        boolean groupStartOpen = false;
         while (true) {
             skipSpaces();
             if (peek() == ')') {
@@ -172,10 +191,17 @@ final class SummaryParser {
             String host = nstring();
             skipSpaces();
             expect(')');
-            if (host == null) {
-                throw new Unparsed("group syntax"); // Angus folds a group into one address; it is rare
+            if (host == null && mailbox == null) {
+                if (groupStartOpen) {
+                    throw new Unparsed("group syntax"); // Angus folds a group into one address; it is rare
+                }
+                continue; // a group end with no group open: Angus skips it too
             }
-            String email = mailbox == null || mailbox.isEmpty() ? host
+            if (host == null && mailbox.isEmpty()) {
+                throw new Unparsed("group without a name");
+            }
+            groupStartOpen |= host == null;
+            String email = host == null ? mailbox : mailbox == null || mailbox.isEmpty() ? host
                     : host.isEmpty() ? mailbox : mailbox + "@" + host;
             out.add(new Address(personal == null ? "" : decode(personal), email));
         }

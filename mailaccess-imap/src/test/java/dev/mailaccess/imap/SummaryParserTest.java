@@ -1,8 +1,15 @@
 package dev.mailaccess.imap;
 
+import dev.mailaccess.Address;
+import dev.mailaccess.Envelope;
 import dev.mailaccess.Flag;
 import dev.mailaccess.MessageSummary;
+import dev.mailaccess.testkit.ServerTranscripts;
+import dev.mailaccess.angus.internal.MimeConversion;
+import jakarta.mail.Session;
 import org.eclipse.angus.mail.iap.Protocol;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.protocol.ENVELOPE;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.junit.jupiter.api.Test;
@@ -50,6 +57,25 @@ class SummaryParserTest {
         return ListingReader.summary(new FetchResponse(new IMAPResponse(answer), null, protocol), UIDVALIDITY);
     }
 
+    /**
+     * The envelope the per-message path gives: {@link MimeConversion#envelope(jakarta.mail.internet.MimeMessage)}
+     * of an Angus {@link IMAPMessage} holding the answer's ENVELOPE, as a folder's fetch leaves it.
+     */
+    private Envelope perMessage(String answer) throws Exception {
+        ENVELOPE envelope = new FetchResponse(new IMAPResponse(answer), null, protocol).getItem(ENVELOPE.class);
+        return MimeConversion.envelope(new FetchedMessage(envelope));
+    }
+
+    /** An IMAP message whose ENVELOPE was fetched; it has no folder, so reading anything else fails. */
+    private static final class FetchedMessage extends IMAPMessage {
+        private static final Session SESSION = Session.getInstance(new Properties());
+
+        FetchedMessage(ENVELOPE envelope) throws Exception {
+            super(SESSION);
+            handleFetchItem(envelope, null, false);
+        }
+    }
+
     private static MessageSummary ours(String answer) throws SummaryParser.Unparsed {
         byte[] b = answer.getBytes(StandardCharsets.ISO_8859_1);
         assertThat(SummaryParser.isFetch(b, 0, b.length)).as(answer).isTrue();
@@ -57,7 +83,11 @@ class SummaryParserTest {
     }
 
     private void same(String answer) throws Exception {
-        assertThat(ours(answer)).as(answer).isEqualTo(angus(answer));
+        MessageSummary ours = ours(answer);
+        assertThat(ours).as(answer).isEqualTo(angus(answer));
+        if (ours.envelope() != null) {
+            assertThat(perMessage(answer)).as(answer).isEqualTo(ours.envelope());
+        }
     }
 
     private static String answer(String date, String subject) {
@@ -101,6 +131,144 @@ class SummaryParserTest {
         assertThatThrownBy(() -> angus(a)).hasMessageContaining("ADDRESS parse error");
         assertThat(ours(a).envelope().to()).extracting(dev.mailaccess.Address::email)
                 .containsExactly("hostonly.test", "mbonly");
+    }
+
+    /** Gmail's address without a domain: a group start marker with no group end after it is an address. */
+    @Test
+    void aGroupStartWithoutAnEndIsAnAddressWithoutDomain() throws Exception {
+        String a = "* 3 FETCH (UID 3 ENVELOPE (NIL \"s\" ((\"Nathaniel Borenstein\" NIL \"nsb\" NIL)) NIL NIL"
+                + " ((NIL NIL \"abel\" NIL) (NIL NIL \"bianchi\" NIL) (NIL NIL \"stornett\" \"flash\")"
+                + " (\"Dave\" NIL \"tkl\" NIL)) ((NIL NIL NIL NIL)) NIL NIL NIL))";
+        same(a);
+        Envelope e = ours(a).envelope();
+        assertThat(e.from()).extracting(Address::toString).containsExactly("Nathaniel Borenstein <nsb>");
+        assertThat(e.sender()).isEqualTo(e.from());
+        assertThat(e.to()).extracting(Address::toString)
+                .containsExactly("abel", "bianchi", "stornett@flash", "Dave <tkl>");
+        assertThat(e.cc()).isEmpty(); // an end marker with no group open is skipped, as Angus skips it
+    }
+
+    /**
+     * The one place the two paths differ: Angus folds a group start and everything after it up to the end of the
+     * list into one group, and without a display name that fold cannot tell an end marker was missing.
+     */
+    @Test
+    void aLastGroupStartWithoutNameIsAnAddressHereAndAGroupOnTheAngusPath() throws Exception {
+        String a = "* 1 FETCH (UID 1 ENVELOPE (NIL \"s\" ((NIL NIL \"nsb\" NIL)) NIL NIL"
+                + " ((NIL NIL \"nsb\" NIL) (NIL NIL \"trina\" \"flash\")) NIL NIL NIL NIL))";
+        assertThat(ours(a).envelope().from()).extracting(Address::toString).containsExactly("nsb");
+        assertThat(ours(a).envelope().to()).extracting(Address::toString).containsExactly("nsb", "trina@flash");
+        assertThat(angus(a).envelope().from()).extracting(Address::toString).containsExactly("nsb:;");
+        assertThat(angus(a).envelope().to()).extracting(Address::toString).containsExactly("nsb:trina@flash;");
+        assertThat(perMessage(a)).isEqualTo(angus(a).envelope());
+    }
+
+    @Test
+    void aGroupWithItsEndStaysAGroup() throws Exception {
+        for (String[] c : List.of(
+                new String[] {"((NIL NIL \"undisclosed-recipients\" NIL) (NIL NIL NIL NIL))",
+                        "undisclosed-recipients:;"},
+                new String[] {"((NIL NIL \"team\" NIL) (\"Ann\" NIL \"ann\" \"x.test\") (NIL NIL NIL NIL)"
+                        + " (\"Bob\" NIL \"bob\" NIL))", "team:Ann <ann@x.test>;|Bob <bob>"},
+                new String[] {"((NIL NIL \"nsb\" NIL) (NIL NIL \"team\" NIL) (NIL NIL \"a\" \"x.test\")"
+                        + " (NIL NIL NIL NIL))", "nsb|team:a@x.test;"})) {
+            String a = "* 1 FETCH (UID 1 ENVELOPE (NIL \"s\" NIL NIL NIL " + c[0] + " NIL NIL NIL NIL))";
+            assertThatThrownBy(() -> ours(a)).as(a).isInstanceOf(SummaryParser.Unparsed.class); // Angus's to read
+            assertThat(angus(a).envelope().to()).as(a).extracting(Address::toString)
+                    .containsExactly(c[1].split("\\|"));
+            assertThat(perMessage(a)).as(a).isEqualTo(angus(a).envelope());
+        }
+    }
+
+    /**
+     * Gmail's answers to a listing (a real capture, in the shared transcript corpus), with the BODY item the
+     * listing never asks for cut off: the fast parser reads every one, its addresses without a domain are
+     * addresses, and the Angus path reads the same, up to the fold it cannot undo.
+     */
+    @Test
+    void gmailAnswersWithAddressesWithoutDomain() throws Exception {
+        List<MessageSummary> read = new ArrayList<>();
+        for (byte[] b : ServerTranscripts.responses(ServerTranscripts.file("gmail/search-summary.txt"))) {
+            if (!SummaryParser.isFetch(b, 0, b.length)) {
+                continue;
+            }
+            String full = new String(b, StandardCharsets.ISO_8859_1);
+            int body = full.indexOf(" BODY (");
+            MessageSummary mine = ours(full.substring(0, body) + ")");
+            MessageSummary theirs = angus(full);
+            assertThat(mine).as(full).usingRecursiveComparison().ignoringFields("envelope.from",
+                    "envelope.sender", "envelope.replyTo", "envelope.to", "envelope.cc", "envelope.bcc")
+                    .isEqualTo(theirs);
+            Envelope e = mine.envelope();
+            Envelope angusEnvelope = theirs.envelope();
+            sameUpToTheNamelessLastFold(e.from(), angusEnvelope.from(), full);
+            sameUpToTheNamelessLastFold(e.sender(), angusEnvelope.sender(), full);
+            sameUpToTheNamelessLastFold(e.replyTo(), angusEnvelope.replyTo(), full);
+            sameUpToTheNamelessLastFold(e.to(), angusEnvelope.to(), full);
+            sameUpToTheNamelessLastFold(e.cc(), angusEnvelope.cc(), full);
+            sameUpToTheNamelessLastFold(e.bcc(), angusEnvelope.bcc(), full);
+            read.add(mine);
+        }
+        assertThat(read).hasSize(21);
+        assertThat(read.stream().map(MessageSummary::envelope).flatMap(e -> java.util.stream.Stream.of(e.from(),
+                e.sender(), e.replyTo(), e.to(), e.cc(), e.bcc())).flatMap(List::stream).map(Address::email))
+                .isNotEmpty().noneMatch(email -> email.contains(":") || email.contains(";")); // no group folds
+        Envelope first = read.get(0).envelope();
+        assertThat(first.to()).hasSize(18).startsWith(new Address("", "abel"))
+                .contains(new Address("", "stornett@flash")).endsWith(new Address("", "tkl"));
+        assertThat(first.cc()).extracting(Address::toString).containsExactly("nsb", "trina@flash");
+        MessageSummary borenstein = read.stream().filter(m -> m.ref().uid() == 3).findFirst().orElseThrow();
+        assertThat(borenstein.envelope().from()).extracting(Address::toString)
+                .containsExactly("Nathaniel Borenstein <nsb>");
+    }
+
+    /**
+     * Our addresses against the Angus path's: equal, or equal but for the one fold the Angus path cannot undo, a
+     * last group start without a display name folded with every address after it ({@code nsb:trina@flash;}).
+     */
+    private static void sameUpToTheNamelessLastFold(List<Address> ours, List<Address> angus, String answer) {
+        if (ours.equals(angus)) {
+            return;
+        }
+        int fold = angus.size() - 1;
+        assertThat(fold).as(answer).isNotNegative();
+        assertThat(ours.subList(0, fold)).as(answer).isEqualTo(angus.subList(0, fold));
+        Address start = ours.get(fold);
+        assertThat(start.name()).as(answer).isEmpty();
+        String members = String.join(",", ours.subList(fold + 1, ours.size()).stream().map(Address::toString)
+                .toList());
+        assertThat(angus.get(fold)).as(answer).isEqualTo(new Address("", start.email() + ":" + members + ";"));
+    }
+
+    /** Lotus Domino wraps the ENVELOPE item in another pair of parentheses; Angus cannot read that at all. */
+    @Test
+    void anItemInExtraParenthesesIsReadAsTheItem() throws Exception {
+        String allNil = "* 2 FETCH (UID 14935 (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)))";
+        assertThat(ours(allNil)).isEqualTo(new MessageSummary(dev.mailaccess.MessageRef.imap(UIDVALIDITY, 14935),
+                new Envelope(null, "", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "", ""),
+                null, -1, null, null, null));
+        assertThatThrownBy(() -> angus(allNil)).hasMessageContaining("unrecognized item");
+
+        String plain = answer("\"Fri, 15 Mar 2024 10:15:30 +0000\"", "\"Hello\"");
+        String wrapped = plain.replace(" ENVELOPE (", " (ENVELOPE (") + ")";
+        assertThat(ours(wrapped)).isEqualTo(ours(plain)).isEqualTo(angus(plain));
+        assertThatThrownBy(() -> ours(wrapped.replaceFirst("\\)$", ""))).isInstanceOf(SummaryParser.Unparsed.class);
+    }
+
+    /** Domino's real answers (shared transcript corpus), without the BODYSTRUCTURE the listing never asks for. */
+    @Test
+    void dominoAnswersWithExtraParentheses() throws Exception {
+        List<MessageSummary> read = new ArrayList<>();
+        for (byte[] b : ServerTranscripts.responses(ServerTranscripts.file("domino/fetch-extra-parens.txt"))) {
+            if (SummaryParser.isFetch(b, 0, b.length)) {
+                String full = new String(b, StandardCharsets.ISO_8859_1);
+                read.add(ours(full.substring(0, full.indexOf(" BODYSTRUCTURE (")) + ")"));
+            }
+        }
+        assertThat(read).hasSize(29).extracting(m -> m.ref().uid()).doesNotHaveDuplicates()
+                .allMatch(uid -> uid >= 14934 && uid <= 14962);
+        assertThat(read).extracting(MessageSummary::envelope).containsOnly(new Envelope(null, "", List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), "", ""));
     }
 
     @Test
@@ -182,6 +350,7 @@ class SummaryParserTest {
                 throw new AssertionError("seed " + seed + ": " + e.getMessage() + " in " + s, e);
             }
             assertThat(mine).as("seed %d: %s", seed, s).isEqualTo(angus(s));
+            assertThat(perMessage(s)).as("seed %d, per message: %s", seed, s).isEqualTo(mine.envelope());
         }
     }
 
@@ -190,12 +359,22 @@ class SummaryParserTest {
         if (n == 0) {
             return "NIL";
         }
+        // one address in eight without a domain, as Gmail sends it: a group start marker with no group end
+        boolean[] withoutDomain = new boolean[n];
+        int lastWithoutDomain = -1;
+        for (int i = 0; i < n; i++) {
+            withoutDomain[i] = rnd.nextInt(8) == 0;
+            lastWithoutDomain = withoutDomain[i] ? i : lastWithoutDomain;
+        }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String name = rnd.nextInt(3) == 0 ? "NIL" : string(rnd, rnd.nextBoolean() ? randomText(rnd, 12)
+            // the last one without a domain has a display name: without one the Angus path cannot tell it from a
+            // group (see aLastGroupStartWithoutNameIsAnAddressHereAndAGroupOnTheAngusPath)
+            String name = i == lastWithoutDomain ? string(rnd, "N" + randomText(rnd, 8))
+                    : rnd.nextInt(3) == 0 ? "NIL" : string(rnd, rnd.nextBoolean() ? randomText(rnd, 12)
                     : "=?UTF-8?Q?" + randomText(rnd, 6).replace(' ', '_').replace('?', '_') + "?=");
             out.add("(" + name + " NIL " + string(rnd, "u" + rnd.nextInt(1000)) + " "
-                    + string(rnd, "h" + rnd.nextInt(100) + ".test") + ")");
+                    + (withoutDomain[i] ? "NIL" : string(rnd, "h" + rnd.nextInt(100) + ".test")) + ")");
         }
         return "(" + String.join(" ", out) + ")";
     }

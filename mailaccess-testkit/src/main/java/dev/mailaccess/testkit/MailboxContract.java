@@ -132,15 +132,6 @@ public abstract class MailboxContract {
         void run() throws Exception;
     }
 
-    /** The listing spec this session can answer: flags only where the server keeps them. */
-    protected static FetchSpec listSpec(Mailbox mb) {
-        FetchSpec spec = FetchSpec.LIST;
-        if (!mb.capabilities().isUsable(Capability.SERVER_FLAGS, true)) {
-            spec = spec.without(FetchSpec.Item.FLAGS);
-        }
-        return spec;
-    }
-
     protected static byte[] readAll(InputStream in) throws Exception {
         try (in) {
             return in.readAllBytes();
@@ -308,7 +299,7 @@ public abstract class MailboxContract {
         deliver(TestMessages.nonAscii());
         List<byte[]> raw = fixture().messages(user, "INBOX");
         try (Mailbox mb = connect(); MailFolder inbox = mb.inbox()) {
-            List<MessageSummary> list = inbox.summaries(listSpec(mb).withHeaders("Message-ID"));
+            List<MessageSummary> list = inbox.summaries(FetchSpec.LIST.bestEffort().withHeaders("Message-ID"));
             assertThat(list).hasSize(2);
             MessageSummary first = list.get(0);
             MessageSummary second = list.get(1);
@@ -340,6 +331,57 @@ public abstract class MailboxContract {
                 assertThat(first.flags()).isEqualTo(Flags.NONE);
             }
             assertThat(list).extracting(MessageSummary::ref).doesNotHaveDuplicates();
+        }
+    }
+
+    /**
+     * A best-effort listing works on every protocol, each way of listing alike: flags where the server keeps them
+     * (null elsewhere, as when not asked), everything else as asked. The strict spec keeps its promise: where flags
+     * are unsupported it throws before any I/O.
+     */
+    @Test
+    void bestEffortListingGivesWhatTheSessionCan() {
+        deliver(TestMessages.plain("Alice <alice@example.test>", "bob@example.test", "Hello", "hi\r\n"));
+        try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
+            boolean serverFlags = mb.capabilities().isUsable(Capability.SERVER_FLAGS, true);
+            FetchSpec bestEffort = FetchSpec.LIST.bestEffort();
+            for (List<MessageSummary> listed : List.of(inbox.newest(20, bestEffort), inbox.summaries(bestEffort),
+                    inbox.summaries(inbox.refs(), bestEffort))) {
+                assertThat(listed).singleElement().satisfies(s -> {
+                    assertThat(s.envelope().subject()).isEqualTo("Hello");
+                    assertThat(s.size()).isPositive();
+                    assertThat(s.flags()).isEqualTo(serverFlags ? Flags.NONE : null);
+                    if (isImap()) {
+                        assertThat(s.internalDate()).isNotNull();
+                    }
+                });
+            }
+            proxy.resetCounts();
+            if (serverFlags) {
+                assertThat(inbox.newest(20, FetchSpec.LIST)).singleElement()
+                        .satisfies(s -> assertThat(s.flags()).isEqualTo(Flags.NONE));
+            } else {
+                assertThatThrownBy(() -> inbox.newest(20, FetchSpec.LIST))
+                        .isInstanceOfSatisfying(UnsupportedCapabilityException.class,
+                                e -> assertThat(e.capability()).isEqualTo(Capability.SERVER_FLAGS));
+                assertThat(proxy.commandCount()).as(proxy.describeCommands()).isZero();
+            }
+        }
+    }
+
+    /**
+     * A best-effort listing leaves out what needs emulation where emulation is not allowed (the envelope on a POP3
+     * server without TOP), and only that.
+     */
+    @Test
+    void bestEffortListingRespectsTheEmulationSetting() {
+        deliver(TestMessages.plain("Alice <alice@example.test>", "bob@example.test", "Hello", "hi\r\n"));
+        try (Mailbox mb = connectStrict(); MailFolder inbox = mb.inbox()) {
+            boolean headers = mb.capabilities().isUsable(Capability.HEADERS, false);
+            assertThat(inbox.newest(20, FetchSpec.LIST.bestEffort())).singleElement().satisfies(s -> {
+                assertThat(s.envelope() == null ? null : s.envelope().subject()).isEqualTo(headers ? "Hello" : null);
+                assertThat(s.size()).isPositive();
+            });
         }
     }
 
@@ -410,7 +452,7 @@ public abstract class MailboxContract {
         }
         many.forEach(this::deliver);
         try (LoopbackProxy proxy = proxy(); Mailbox mb = connectVia(proxy, true); MailFolder inbox = mb.inbox()) {
-            FetchSpec spec = listSpec(mb);
+            FetchSpec spec = FetchSpec.LIST.bestEffort();
             proxy.resetCounts();
             assertThat(inbox.newest(10, spec)).hasSize(10);
             int forTen = proxy.commandCount();

@@ -43,7 +43,7 @@ public final class MimeConversion {
     public static Envelope envelope(MimeMessage m) throws MessagingException {
         Date sent = safeSentDate(m);
         List<Address> from = addresses(m, "From");
-        List<Address> sender = addresses(m, "Sender");
+        List<Address> sender = first(addresses(m, "Sender"));
         List<Address> replyTo = addresses(m, "Reply-To");
         String inReplyTo = m instanceof IMAPMessage im ? nullToEmpty(im.getInReplyTo()) : firstHeader(m, "In-Reply-To");
         return new Envelope(
@@ -60,8 +60,7 @@ public final class MimeConversion {
      */
     public static Envelope envelope(org.eclipse.angus.mail.imap.protocol.ENVELOPE e) {
         List<Address> from = addresses(e.from == null || e.from.length == 0 ? e.sender : e.from);
-        List<Address> sender = e.sender == null || e.sender.length == 0 ? List.of() : addresses(
-                new InternetAddress[] {e.sender[0]});
+        List<Address> sender = first(addresses(e.sender));
         List<Address> replyTo = addresses(e.replyTo);
         String subject = e.subject == null ? "" : decodeText(MimeUtility.unfold(e.subject));
         return new Envelope(
@@ -77,14 +76,72 @@ public final class MimeConversion {
             return List.of();
         }
         List<Address> out = new ArrayList<>(raw.length);
-        for (jakarta.mail.Address a : raw) {
-            if (a instanceof InternetAddress ia) {
-                out.add(new Address(ia.getPersonal(), ia.getAddress()));
-            } else {
-                out.add(new Address("", a.toString()));
-            }
+        for (int i = 0; i < raw.length; i++) {
+            add(raw[i], i == raw.length - 1, out);
         }
         return out;
+    }
+
+    private static List<Address> first(List<Address> addresses) {
+        return addresses.isEmpty() ? addresses : List.of(addresses.get(0));
+    }
+
+    /**
+     * Adds one address, reading back what Angus made of a group start marker without a group end (an IMAP ENVELOPE
+     * address with host NIL, e.g. Gmail's {@code ("Nathaniel Borenstein" NIL "nsb" NIL)} for {@code <nsb>}): Angus
+     * folds it, and every address after it in the list, into one group {@code nsb:...;}. Such a group is an address
+     * without a domain, followed by its members, where the fold shows it: a group within a group (groups do not
+     * nest, so the outer start had no end), or a group that ran to the end of the list (and so may have had no end)
+     * with a display name (group markers carry none). A group that ran to the end of the list without a name is
+     * ambiguous and stays a group, as {@code undisclosed-recipients:;} must.
+     *
+     * @param toEndOfList whether nothing follows the address in its list: it may have ended at the list's end
+     */
+    private static void add(jakarta.mail.Address a, boolean toEndOfList, List<Address> out) {
+        if (!(a instanceof InternetAddress ia)) {
+            out.add(new Address("", a.toString()));
+            return;
+        }
+        InternetAddress[] members = ia.isGroup() ? groupMembers(ia) : null;
+        String mailbox = members == null ? null : loneGroupStart(ia, members, toEndOfList);
+        if (mailbox == null) {
+            out.add(new Address(ia.getPersonal(), ia.getAddress()));
+            return;
+        }
+        out.add(new Address(ia.getPersonal(), mailbox));
+        for (int i = 0; i < members.length; i++) {
+            add(members[i], toEndOfList && i == members.length - 1, out);
+        }
+    }
+
+    private static InternetAddress[] groupMembers(InternetAddress group) {
+        try {
+            InternetAddress[] members = group.getGroup(false);
+            return members == null ? new InternetAddress[0] : members;
+        } catch (jakarta.mail.internet.AddressException e) {
+            return null;
+        }
+    }
+
+    /** The mailbox of a group that was a lone group start (see {@link #add}), or null if it is a real group. */
+    private static String loneGroupStart(InternetAddress group, InternetAddress[] members, boolean toEndOfList) {
+        boolean nested = false;
+        for (InternetAddress m : members) {
+            nested |= m.isGroup();
+        }
+        String personal = group.getPersonal();
+        if (!nested && !(toEndOfList && personal != null && !personal.isEmpty())) {
+            return null;
+        }
+        // Angus's fold is name + ":" + the members' toString() joined by "," + ";"
+        StringBuilder tail = new StringBuilder(":");
+        for (int i = 0; i < members.length; i++) {
+            tail.append(i == 0 ? "" : ",").append(members[i]);
+        }
+        String folded = group.getAddress();
+        tail.append(';');
+        return folded.endsWith(tail.toString()) && folded.length() > tail.length()
+                ? folded.substring(0, folded.length() - tail.length()) : null;
     }
 
     private static String nullToEmpty(String s) {

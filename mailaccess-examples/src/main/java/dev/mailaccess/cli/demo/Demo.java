@@ -117,8 +117,7 @@ public final class Demo {
     }
 
     private static List<MessageSummary> listing(Mailbox mb, MailFolder folder) {
-        FetchSpec spec = ListingSpec.forSession(mb.capabilities(), mb.config().allowEmulation());
-        List<MessageSummary> list = new ArrayList<>(folder.newest(20, spec));
+        List<MessageSummary> list = new ArrayList<>(folder.newest(20, ListingSpec.LISTING));
         Collections.reverse(list);
         return list;
     }
@@ -186,8 +185,7 @@ public final class Demo {
     private void search(String label, Mailbox mb, MailFolder inbox, SearchQuery query) {
         CapabilityInfo info = mb.capabilities().info(Capability.SERVER_SEARCH);
         List<MessageRef> hits = inbox.search(query);
-        List<String> subjects = hits.isEmpty() ? List.of() : inbox.summaries(hits,
-                ListingSpec.forSession(mb.capabilities(), mb.config().allowEmulation())).stream()
+        List<String> subjects = hits.isEmpty() ? List.of() : inbox.summaries(hits, ListingSpec.LISTING).stream()
                 .map(s -> s.ref() + " \"" + (s.envelope() == null ? "?" : s.envelope().subject()) + "\"").toList();
         out.println(label + ": SERVER_SEARCH is " + info.support() + " (" + info.reason() + ")");
         out.println("      " + hits.size() + " hit(s): " + String.join(", ", subjects));
