@@ -2,7 +2,7 @@ package dev.mailaccess.imap;
 
 import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MessageSummary;
-import dev.mailaccess.testkit.Corpus;
+import dev.mailaccess.testkit.ServerTranscripts;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,37 +55,20 @@ class FetchAnswerFuzzTest {
 
     private static List<String> seeds() {
         List<String> seeds = new ArrayList<>(BUILT_IN);
-        if (Corpus.dir().isEmpty()) {
+        if (ServerTranscripts.find().isEmpty()) {
             System.out.println("[fuzz] the corpus of real server output is absent: built-in answers only");
             return seeds;
         }
-        List<String> files = new ArrayList<>(List.of("domino/fetch-extra-parens.txt", "dovecot/fetch3.txt",
-                "exchange/fetch-outlook.txt", "zoho/fetch-negative-modseq-values.txt", "gmail/search-summary.txt"));
-        for (String file : files) {
-            String text = Corpus.text(file, "A0");
-            for (String answer : answers(text)) {
-                seeds.add(answer);
+        for (String file : List.of("domino/fetch-extra-parens.txt", "dovecot/fetch3.txt",
+                "exchange/fetch-outlook.txt", "zoho/fetch-negative-modseq-values.txt", "gmail/search-summary.txt")) {
+            for (byte[] response : ServerTranscripts.responses(ServerTranscripts.file(file))) {
+                String text = new String(response, StandardCharsets.ISO_8859_1);
+                if (text.startsWith("* ") && text.toUpperCase(java.util.Locale.ROOT).contains(" FETCH (")) {
+                    seeds.add(text + "\r\n");
+                }
             }
         }
         return seeds;
-    }
-
-    /** The untagged FETCH answers of a capture, each with its literals and its line end. */
-    private static List<String> answers(String capture) {
-        List<String> out = new ArrayList<>();
-        ResponseReader r = ResponseReaderTest.reader(new ByteArrayInputStream(
-                capture.getBytes(StandardCharsets.ISO_8859_1)));
-        while (true) {
-            try {
-                r.next();
-            } catch (java.io.IOException end) {
-                return out;
-            }
-            String response = new String(r.buffer(), r.start(), r.end() - r.start(), StandardCharsets.ISO_8859_1);
-            if (response.startsWith("* ") && response.toUpperCase(java.util.Locale.ROOT).contains(" FETCH (")) {
-                out.add(response + "\r\n");
-            }
-        }
     }
 
     /** A connection that replays the answers and then completes the first command (tag A0). */

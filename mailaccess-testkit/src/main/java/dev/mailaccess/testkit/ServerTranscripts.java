@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What real IMAP and POP3 servers sent, from the shared transcript corpus ({@code shared/transcripts/corpus} beside
@@ -45,23 +46,28 @@ public final class ServerTranscripts {
      */
     public static Path corpus() {
         String configured = System.getProperty(PROPERTY);
+        return find().orElseGet(() -> {
+            skip(configured != null ? PROPERTY + " names no folder: " + configured
+                    : "no transcript corpus: " + BESIDE_THE_REPOSITORY + " is in neither "
+                    + Path.of("").toAbsolutePath() + " nor a folder above it, and -D" + PROPERTY + " is not set");
+            return null; // not reached: skip throws
+        });
+    }
+
+    /** The corpus folder as {@link #corpus()} finds it, without skipping: empty where there is none. */
+    public static Optional<Path> find() {
+        String configured = System.getProperty(PROPERTY);
         if (configured != null) {
             Path corpus = Path.of(configured);
-            if (!Files.isDirectory(corpus)) {
-                skip(PROPERTY + " names no folder: " + corpus);
-            }
-            return corpus;
+            return Files.isDirectory(corpus) ? Optional.of(corpus) : Optional.empty();
         }
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path corpus = dir.resolve(BESIDE_THE_REPOSITORY);
             if (Files.isDirectory(corpus)) {
-                return corpus;
+                return Optional.of(corpus);
             }
         }
-        skip("no transcript corpus: " + BESIDE_THE_REPOSITORY + " is in neither " + start
-                + " nor a folder above it, and -D" + PROPERTY + " is not set");
-        return null; // not reached: skip throws
+        return Optional.empty();
     }
 
     /**
