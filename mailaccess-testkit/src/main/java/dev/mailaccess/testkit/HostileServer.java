@@ -38,8 +38,8 @@ import java.util.function.BooleanSupplier;
  * same {@link Script} from the start on a daemon thread of its own, through a {@link Conversation}: read the client's
  * lines, answer, drip, flood, fall silent, reset. When the script returns, the connection is closed.
  *
- * <p>{@link #imap()} gives a well-behaved fake IMAP4rev1 server to start from, in which any answer (and the
- * greeting) can be replaced by a {@link Reply}:
+ * <p>{@link #imap()} and {@link #pop3()} give a well-behaved fake IMAP4rev1 or POP3 server to start from, in which any
+ * answer (and the greeting) can be replaced by a {@link Reply}:
  *
  * <pre>{@code
  * try (HostileServer server = HostileServer.imap()
@@ -92,7 +92,12 @@ public final class HostileServer implements AutoCloseable {
         return new Imap();
     }
 
-    /** A plausible plain text message to fill in and give to {@link Imap#message(long, Mail)}. */
+    /** A well-behaved fake POP3 server to configure, hook and {@link Pop3#start() start}. */
+    public static Pop3 pop3() {
+        return new Pop3();
+    }
+
+    /** A plausible plain text message to fill in and give to {@link Imap#message(long, Mail)} or {@link Pop3}. */
     public static Mail mail() {
         return new Mail();
     }
@@ -679,6 +684,53 @@ public final class HostileServer implements AutoCloseable {
         @Override
         Session session() {
             return new HostileImap(this);
+        }
+    }
+
+    /**
+     * The fake POP3 server: the configured messages, numbered from 1 in the order added, any user and password
+     * accepted. See {@link HostilePop3} for what each command answers.
+     */
+    public static final class Pop3 extends Protocol<Pop3> {
+        private volatile List<String> capabilities = List.of("USER", "UIDL", "TOP", "PIPELINING");
+        private final List<HostilePop3.Message> messages = new CopyOnWriteArrayList<>();
+
+        private Pop3() {
+        }
+
+        /** Replaces the lines CAPA lists; the default is {@code USER UIDL TOP PIPELINING}. */
+        public Pop3 capabilities(String... capabilities) {
+            this.capabilities = List.of(capabilities);
+            return this;
+        }
+
+        /** Adds a message whose text is {@code rfc822} in UTF-8, line ends made CRLF. */
+        public Pop3 message(String uidl, String rfc822) {
+            return message(uidl, Mail.crlf(rfc822).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Adds a message made by {@link HostileServer#mail()}. */
+        public Pop3 message(String uidl, Mail mail) {
+            return message(uidl, mail.raw());
+        }
+
+        /** Adds a message whose text is exactly {@code rfc822}. */
+        public Pop3 message(String uidl, byte[] rfc822) {
+            messages.add(new HostilePop3.Message(uidl, rfc822.clone()));
+            return this;
+        }
+
+        List<String> capabilities() {
+            return capabilities;
+        }
+
+        List<HostilePop3.Message> messages() {
+            return List.copyOf(messages);
+        }
+
+        @Override
+        Session session() {
+            return new HostilePop3(this);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hostile server driven by plain sockets: its default IMAP script, its hooks and its primitives. */
+/** The hostile server driven by plain sockets: its default IMAP and POP3 scripts, its hooks and its primitives. */
 @Timeout(10)
 class HostileServerTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -233,6 +233,38 @@ class HostileServerTest {
     }
 
     @Test
+    void pop3AnswersPipelinedCommandsWithDotStuffing() throws Exception {
+        String text = "Subject: dots\r\n\r\n.leading dot\r\nplain\r\n..two\r\n";
+        try (HostileServer server = HostileServer.pop3()
+                .message("uid-1", text)
+                .message("uid-2", HostileServer.mail().subject("two").body("b1\n.b2\nb3\n"))
+                .start();
+             Client client = new Client(server)) {
+            assertThat(client.line()).isEqualTo("+OK hostile POP3 ready <1.2@host>");
+            client.send("CAPA\r\nUSER u\r\nPASS p\r\nSTAT\r\nUIDL\r\nLIST 2\r\nRETR 1\r\nTOP 2 2\r\nDELE 1\r\nSTAT\r\n"
+                    + "RETR 1\r\nQUIT\r\n");
+            assertThat(client.multiLine()).containsExactly("+OK Capability list follows", "USER", "UIDL", "TOP",
+                    "PIPELINING");
+            assertThat(client.line()).isEqualTo("+OK");
+            assertThat(client.line()).isEqualTo("+OK Logged in.");
+            int second = HostileServer.mail().subject("two").body("b1\n.b2\nb3\n").raw().length();
+            assertThat(client.line()).isEqualTo("+OK 2 " + (text.length() + second));
+            assertThat(client.multiLine()).containsExactly("+OK", "1 uid-1", "2 uid-2");
+            assertThat(client.line()).isEqualTo("+OK 2 " + second);
+            assertThat(client.multiLine()).containsExactly("+OK " + text.length() + " octets", "Subject: dots", "",
+                    "..leading dot", "plain", "...two");
+            assertThat(client.multiLine()).startsWith("+OK", "Date: Mon, 15 Jan 2024 10:00:00 +0000")
+                    .endsWith("Content-Transfer-Encoding: 7bit", "", "b1", "..b2");
+            assertThat(client.line()).isEqualTo("+OK Marked to be deleted.");
+            assertThat(client.line()).isEqualTo("+OK 1 " + second);
+            assertThat(client.line()).isEqualTo("-ERR There's no message 1.");
+            assertThat(client.line()).isEqualTo("+OK Logging out.");
+            assertThat(client.line()).isNull();
+            assertThat(server.commands()).hasSize(12).startsWith("CAPA", "USER u").endsWith("QUIT");
+        }
+    }
+
+    @Test
     void countsConnectionsAndCommandsAcrossConcurrentConnections() throws Exception {
         try (HostileServer server = HostileServer.imap().start();
              Client one = new Client(server);
@@ -347,6 +379,15 @@ class HostileServerTest {
                 }
             }
             throw new AssertionError("no answer tagged " + tag + " before the end: " + lines);
+        }
+
+        /** A POP3 multi-line answer, its status line first, without the closing dot. */
+        List<String> multiLine() throws IOException {
+            List<String> lines = new ArrayList<>();
+            for (String line; !(line = line()).equals("."); ) {
+                lines.add(line);
+            }
+            return lines;
         }
 
         /** Reads until the end of the stream: true if it came (or the connection was reset), false on a timeout. */
