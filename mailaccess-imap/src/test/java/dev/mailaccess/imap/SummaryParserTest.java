@@ -196,7 +196,8 @@ class SummaryParserTest {
             int body = full.indexOf(" BODY (");
             MessageSummary mine = ours(full.substring(0, body) + ")");
             MessageSummary theirs = angus(full);
-            assertThat(mine).as(full).usingRecursiveComparison().ignoringFields("envelope.from",
+            // the listing asks for no BODY, so the fast parser reads the answer without it: no structure to compare
+            assertThat(mine).as(full).usingRecursiveComparison().ignoringFields("structure", "envelope.from",
                     "envelope.sender", "envelope.replyTo", "envelope.to", "envelope.cc", "envelope.bcc")
                     .isEqualTo(theirs);
             Envelope e = mine.envelope();
