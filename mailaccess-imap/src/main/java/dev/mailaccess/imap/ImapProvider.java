@@ -95,9 +95,9 @@ public final class ImapProvider implements MailboxProvider {
             }
             return opened;
         } catch (MessagingException | RuntimeException e) {
+            sockets.closeAll(); // first: a LOGOUT on a silent server would wait the read timeout again
             closeQuietly(store);
-            sockets.closeAll();
-            throw Errors.translate(e, "connecting to " + config.displayUri());
+            throw Errors.translate(ImapSession.withConnectionCause(e), "connecting to " + config.displayUri());
         }
     }
 
@@ -109,8 +109,9 @@ public final class ImapProvider implements MailboxProvider {
         }
     }
 
+    /** Angus's bookkeeping only; never {@code isConnected()}, which opens a connection to send a NOOP. */
     private static void closeQuietly(IMAPStore store) {
-        if (store != null && store.isConnected()) {
+        if (store != null) {
             try {
                 store.close();
             } catch (MessagingException | RuntimeException ignored) {

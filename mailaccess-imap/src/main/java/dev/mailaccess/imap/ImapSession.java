@@ -239,9 +239,15 @@ public final class ImapSession implements MailboxSession {
         return translated;
     }
 
+    /**
+     * Translates a failure. Whether the connection is gone is read off the failure itself, never asked of Angus's
+     * store: {@code IMAPStore.isConnected()} opens a new connection and sends a NOOP, which on a silent server costs
+     * a second read timeout.
+     */
     MailAccessException translate(Exception e, String where, long startNanos) {
-        MailAccessException t = Errors.translate(withConnectionCause(e), where);
-        return timeoutAware(t, e, where, startNanos, !store.isConnected()
+        Exception withCause = withConnectionCause(e);
+        MailAccessException t = Errors.translate(withCause, where);
+        return timeoutAware(t, e, where, startNanos, withCause != e
                 || e instanceof jakarta.mail.StoreClosedException || e instanceof jakarta.mail.FolderClosedException);
     }
 
@@ -376,9 +382,16 @@ public final class ImapSession implements MailboxSession {
         }
     }
 
-    /** LOGOUT on a folder's own connection (which deselects without expunging), then Angus's bookkeeping. */
+    /**
+     * LOGOUT on a folder's own connection (which deselects without expunging), then Angus's bookkeeping. Not on a
+     * folder whose connection is gone: Angus would run the command on a new connection, logged in just for it.
+     */
     private void logOutThrough(IMAPFolder f) {
         try {
+            if (!VanishedSafeFolder.isOpen(f)) {
+                f.forceClose();
+                return;
+            }
             f.doCommand(p -> {
                 p.logout();
                 return null;

@@ -132,7 +132,10 @@ final class ListingReader {
         return out;
     }
 
-    /** One FETCH answer: the fast parser, or Angus's for what it does not know, or what could be read. */
+    /**
+     * One FETCH answer: the fast parser; Angus's for what it does not know (where Angus can read it without
+     * spinning); else what the fast parser can read with the unreadable items skipped; else just the UID.
+     */
     private static MessageSummary summary(IMAPProtocol p, SummaryParser parser, byte[] b, int from, int to,
                                           long uidValidity, FetchSpec spec, String server) {
         MessageSummary parsed;
@@ -147,20 +150,35 @@ final class ListingReader {
                 }
                 parsed = summary(new FetchResponse(new IMAPResponse(text), null, p), uidValidity);
             } catch (IOException | ProtocolException | RuntimeException angus) {
-                // Angus would drop the answer (and the message with it); keep the message, say what was unreadable
-                Matcher uid = UID_ITEM.matcher(text);
-                long found = uid.find() ? parseUid(uid.group(1)) : 0;
-                if (found == 0) {
+                // Angus would drop the answer (and the message with it); keep the message with what can be read
+                parsed = readable(parser, b, from, to, text, uidValidity);
+                if (parsed == null) {
                     LOG.warn("{}: unreadable FETCH answer without a usable UID skipped: {}", server,
                             abbreviate(text));
                     return null;
                 }
                 LOG.warn("{}: unreadable FETCH answer for UID {}, listed with what could be read: {} ({})", server,
-                        found, abbreviate(text), angus.toString());
-                parsed = new MessageSummary(MessageRef.imap(uidValidity, found), null, null, -1, null, null, null);
+                        parsed.ref().uid(), abbreviate(text), angus.toString());
             }
         }
         return parsed == null ? null : complete(parsed, spec, server);
+    }
+
+    /** The answer with its unreadable items skipped, or only its UID; null without a usable UID. */
+    private static MessageSummary readable(SummaryParser parser, byte[] b, int from, int to, String text,
+                                           long uidValidity) {
+        try {
+            MessageSummary partial = parser.parseLeniently(b, from, to);
+            if (partial != null) {
+                return partial;
+            }
+        } catch (SummaryParser.Unparsed | RuntimeException stillUnreadable) {
+            // down to the UID
+        }
+        Matcher uid = UID_ITEM.matcher(text);
+        long found = uid.find() ? parseUid(uid.group(1)) : 0;
+        return found == 0 ? null
+                : new MessageSummary(MessageRef.imap(uidValidity, found), null, null, -1, null, null, null);
     }
 
     /**

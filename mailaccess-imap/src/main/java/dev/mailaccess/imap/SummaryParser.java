@@ -53,6 +53,7 @@ final class SummaryParser {
         "nov", "dec"};
 
     private final long uidValidity;
+    private boolean lenient;
     private MailDateFormat dateFormat;
     private byte[] b;
     private int pos;
@@ -83,6 +84,21 @@ final class SummaryParser {
      * unasked). Items not asked for stay empty as in {@link MessageSummary}: null, or -1 for the size.
      */
     MessageSummary parse(byte[] bytes, int from, int to) throws Unparsed {
+        lenient = false;
+        return read(bytes, from, to);
+    }
+
+    /**
+     * The summary with what can be read: an item that is unknown or unreadable is skipped (its field stays empty)
+     * instead of making the whole answer {@link Unparsed}. For an answer that neither {@link #parse} nor Angus's
+     * parser can read, so that one bad item does not cost the message its envelope or flags.
+     */
+    MessageSummary parseLeniently(byte[] bytes, int from, int to) throws Unparsed {
+        lenient = true;
+        return read(bytes, from, to);
+    }
+
+    private MessageSummary read(byte[] bytes, int from, int to) throws Unparsed {
         b = bytes;
         pos = from + 2;
         end = to;
@@ -114,18 +130,31 @@ final class SummaryParser {
             }
             String item = atom().toUpperCase(java.util.Locale.ROOT);
             skipSpaces();
-            switch (item) {
-                case "UID" -> uid = number();
-                case "RFC822.SIZE" -> size = number();
-                case "FLAGS" -> flags = flags();
-                case "INTERNALDATE" -> internalDate = internalDate(nstring());
-                case "ENVELOPE" -> envelope = envelope();
-                case "MODSEQ" -> {
-                    expect('(');
-                    number();
-                    expect(')');
+            int value = pos;
+            try {
+                switch (item) {
+                    case "UID" -> uid = number();
+                    case "RFC822.SIZE" -> size = number();
+                    case "FLAGS" -> flags = flags();
+                    case "INTERNALDATE" -> internalDate = internalDate(nstring());
+                    case "ENVELOPE" -> envelope = envelope();
+                    case "MODSEQ" -> {
+                        expect('(');
+                        skipSpaces();
+                        if (peek() == '-') {
+                            pos++; // Zoho sends MODSEQ (-1); the value is not used here
+                        }
+                        number();
+                        expect(')');
+                    }
+                    default -> throw new Unparsed("item " + item);
                 }
-                default -> throw new Unparsed("item " + item);
+            } catch (Unparsed unreadable) {
+                if (!lenient) {
+                    throw unreadable;
+                }
+                pos = value;
+                skipValue();
             }
         }
         if (uid < 0) {
@@ -136,6 +165,57 @@ final class SummaryParser {
         }
         return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, null,
                 null);
+    }
+
+    /**
+     * Skips an item's value, from where the item's name ends: a section ({@code [...]}) and a partial range
+     * ({@code <...>}) if any, then one list, string, literal or atom. Always moves on, or throws at the end.
+     */
+    private void skipValue() throws Unparsed {
+        if (peek() == '[') {
+            while (peek() != ']') {
+                if (b[pos] == '"') {
+                    nstring();
+                } else {
+                    pos++;
+                }
+            }
+            pos++;
+            if (pos < end && b[pos] == '<') {
+                while (peek() != '>') {
+                    pos++;
+                }
+                pos++;
+            }
+        }
+        skipSpaces();
+        byte c = peek();
+        if (c == '"' || c == '{') {
+            nstring();
+        } else if (c == '(') {
+            int depth = 0;
+            do {
+                c = peek();
+                if (c == '"' || c == '{') {
+                    nstring();
+                    continue;
+                }
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                }
+                pos++;
+            } while (depth > 0);
+        } else {
+            int start = pos;
+            while (pos < end && b[pos] != ' ' && b[pos] != ')') {
+                pos++;
+            }
+            if (pos == start) {
+                throw new Unparsed("no value at " + pos);
+            }
+        }
     }
 
     private Envelope envelope() throws Unparsed {
@@ -416,7 +496,10 @@ final class SummaryParser {
         skipSpaces();
         int s = pos;
         long n = 0;
-        while (pos < end && b[pos] >= '0' && b[pos] <= '9' && pos - s < 19) {
+        while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
+            if (pos - s == 18) {
+                throw new Unparsed("a number beyond any count at " + s); // and beyond a long
+            }
             n = n * 10 + (b[pos] - '0');
             pos++;
         }
