@@ -7,13 +7,17 @@ import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MailAccess;
 import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailFolder;
+import dev.mailaccess.MailTimeoutException;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.MessageGoneException;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ProgressListener;
+import dev.mailaccess.ServerBusyException;
 import dev.mailaccess.store.Maildir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,12 +49,14 @@ import java.util.function.Function;
  *   <li>deletions are committed every {@link Builder#commitEvery(int)} messages: IMAP by UID EXPUNGE of exactly
  *       those messages, POP3 by DELE and ending the session with QUIT (POP3 deletions only take effect then), which
  *       bounds what a dropped connection makes the next attempt download again;</li>
- *   <li>a dropped connection or timeout reconnects with exponential backoff and carries on, up to
- *       {@link Builder#maxAttempts(int)} attempts; a full or unwritable disk stops at once, deleting nothing whose
+ *   <li>a dropped connection reconnects with exponential backoff and carries on, up to
+ *       {@link Builder#maxAttempts(int)} attempts (a timeout too, but only after an attempt that stored messages: a
+ *       server that stalls costs one read timeout); a full or unwritable disk stops at once, deleting nothing whose
  *       copy is not durable.</li>
  * </ul>
  */
 public final class OfflineFetch {
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineFetch.class);
 
     /** What happens on the server after a message is stored locally. */
     public sealed interface Retention {
@@ -132,22 +138,37 @@ public final class OfflineFetch {
         Set<String> stored = new HashSet<>(maildir.keys());
         int attempt = 0;
         while (true) {
+            int storedBefore = c.downloaded;
             try {
                 runOnce(stored, c);
                 return new Result(c.downloaded, c.bytes, c.alreadyPresent, c.deleted, c.reconnects,
                         Duration.ofNanos(System.nanoTime() - start));
             } catch (ConnectionException e) {
                 attempt++;
-                if (!e.isRetryable() || attempt >= maxAttempts) {
-                    throw new ConnectionException("offline fetch from " + config.displayUri() + " gave up after "
-                            + attempt + " attempt(s); " + c.downloaded + " message(s) stored so far are kept: "
-                            + e.getMessage(), e.isRetryable(), e);
+                // a server that timed out without giving a message this attempt would only time out again: one
+                // read timeout, not one per attempt
+                boolean stalled = e instanceof MailTimeoutException && c.downloaded == storedBefore;
+                if (!e.isRetryable() || stalled || attempt >= maxAttempts) {
+                    throw gaveUp(e, "offline fetch from " + config.displayUri() + " gave up after " + attempt
+                            + " attempt(s); " + c.downloaded + " message(s) stored so far are kept: "
+                            + e.getMessage());
                 }
                 listener.reconnecting(attempt, e);
                 c.reconnects++;
                 sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 6)));
             }
         }
+    }
+
+    /** The last failure with the run's context, of the same kind, so a caller still catches it by meaning. */
+    private static ConnectionException gaveUp(ConnectionException last, String message) {
+        if (last instanceof MailTimeoutException) {
+            return new MailTimeoutException(message, last);
+        }
+        if (last instanceof ServerBusyException busy) {
+            return new ServerBusyException(busy.responseCode(), message, last);
+        }
+        return new ConnectionException(message, last.isRetryable(), last);
     }
 
     private void runOnce(Set<String> stored, Counters c) {
@@ -220,7 +241,17 @@ public final class OfflineFetch {
             maildir.syncDirectories();
             state.commit();
             if (!toDelete.isEmpty()) {
+                Set<MessageRef> deleting = Set.copyOf(toDelete);
+                boolean again = pending.isEmpty() && c.deletedLastSession.containsAll(deleting);
                 deleteOnServer(folder, toDelete, exactExpunge, c);
+                c.deletedLastSession = deleting;
+                if (again && !exactExpunge) {
+                    // the last session's QUIT went through and the messages are still there: the server does not
+                    // delete; asking once more is all that can be done (a new session each time would never end)
+                    LOG.warn("{}: {} message(s) deleted in the last session are still there; the server seems "
+                            + "not to delete", config.displayUri(), deleting.size());
+                    return true;
+                }
                 // POP3 deletions become final only if QUIT gets through, which close() cannot report: a fresh
                 // session checks, and deletes again whatever is still there.
                 return exactExpunge;
@@ -279,6 +310,8 @@ public final class OfflineFetch {
         int alreadyPresent;
         int deleted;
         int reconnects;
+        /** What the last session asked the server to delete (POP3: made final by its QUIT). */
+        Set<MessageRef> deletedLastSession = Set.of();
     }
 
     /** Configuration of an {@link OfflineFetch}. */

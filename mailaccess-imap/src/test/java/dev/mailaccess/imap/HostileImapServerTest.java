@@ -346,6 +346,35 @@ class HostileImapServerTest {
         }
     }
 
+    // ---------------------------------------------------------------- refusals by meaning
+
+    @Test
+    void responseCodesDecideTheException() {
+        try (HostileServer server = HostileServer.imap().on("LOGIN", (c, tag, line) ->
+                c.sendLine(tag + " NO [UNAVAILABLE] Mailbox server is busy, try again")).start()) {
+            dev.mailaccess.ServerBusyException e = fails(dev.mailaccess.ServerBusyException.class, 5_000,
+                    () -> MailAccess.connect(config(server)).close());
+            assertThat(e.responseCode()).isEqualTo("UNAVAILABLE");
+            assertThat(e.isRetryable()).isTrue();
+        }
+        try (HostileServer server = HostileServer.imap().on("LOGIN", (c, tag, line) ->
+                c.sendLine(tag + " NO [LIMIT] Too many simultaneous connections. (Failure)")).start()) {
+            fails(dev.mailaccess.ServerBusyException.class, 5_000, () -> MailAccess.connect(config(server)).close());
+        }
+        try (HostileServer server = HostileServer.imap().on("LOGIN", (c, tag, line) ->
+                c.sendLine(tag + " NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)")).start()) {
+            fails(dev.mailaccess.AuthenticationException.class, 5_000,
+                    () -> MailAccess.connect(config(server)).close());
+        }
+        try (HostileServer server = threeMessages().on("APPEND", (c, tag, line) ->
+                c.sendLine(tag + " NO [OVERQUOTA] Quota exceeded (mailbox for user is full)")).start()) {
+            fails(dev.mailaccess.QuotaExceededException.class, 5_000, () -> inInbox(config(server),
+                    inbox -> inbox.append(new java.io.ByteArrayInputStream(
+                            "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)),
+                            dev.mailaccess.Flags.NONE, null)));
+        }
+    }
+
     // ---------------------------------------------------------------- real servers' answers
 
     /** A real capture replayed as the answer to the listing's FETCH. */

@@ -17,8 +17,9 @@ import java.util.function.Function;
  * <li>USER and PASS: any user and password;</li>
  * <li>STAT, LIST, LIST n, UIDL, UIDL n; RETR n and TOP n k (lines starting with '.' doubled, a closing
  * {@code .} line);</li>
- * <li>DELE n (for this connection only: STAT, LIST and UIDL leave it out, RETR refuses it, RSET brings it back;
- * nothing is expunged), NOOP, RSET; QUIT: {@code +OK}, then close;</li>
+ * <li>DELE n (STAT, LIST and UIDL leave it out, RETR refuses it, RSET brings it back), NOOP, RSET; QUIT:
+ * {@code +OK}, the messages marked deleted are gone for later connections (unless
+ * {@link HostileServer.Pop3#ignoreDeletions()}), then close;</li>
  * <li>anything else, and a bad message number: {@code -ERR}.</li>
  * </ul>
  * Pipelined commands are answered in turn as they are read.
@@ -113,6 +114,7 @@ final class HostilePop3 implements HostileServer.Session {
             case "NOOP":
                 return "+OK\r\n";
             case "QUIT":
+                config.expunge(deleted.stream().mapToObj(n -> messages.get(n - 1)).toList());
                 return "+OK Logging out.\r\n";
             default:
                 throw new IllegalArgumentException("Unknown command: " + name);

@@ -694,6 +694,7 @@ public final class HostileServer implements AutoCloseable {
     public static final class Pop3 extends Protocol<Pop3> {
         private volatile List<String> capabilities = List.of("USER", "UIDL", "TOP", "PIPELINING");
         private final List<HostilePop3.Message> messages = new CopyOnWriteArrayList<>();
+        private volatile boolean ignoreDeletions;
 
         private Pop3() {
         }
@@ -724,8 +725,24 @@ public final class HostileServer implements AutoCloseable {
             return capabilities;
         }
 
+        /**
+         * Makes the server keep messages marked deleted after QUIT (a broken server: DELE answered +OK, nothing
+         * ever removed). By default QUIT removes them for later connections, as RFC 1939's UPDATE state does.
+         */
+        public Pop3 ignoreDeletions() {
+            this.ignoreDeletions = true;
+            return this;
+        }
+
         List<HostilePop3.Message> messages() {
             return List.copyOf(messages);
+        }
+
+        /** The UPDATE state of a QUIT: the messages are gone for later connections (unless deletions are ignored). */
+        void expunge(List<HostilePop3.Message> gone) {
+            if (!ignoreDeletions) {
+                messages.removeIf(m -> gone.stream().anyMatch(g -> g == m));
+            }
         }
 
         @Override
