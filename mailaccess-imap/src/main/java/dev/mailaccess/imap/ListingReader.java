@@ -157,11 +157,12 @@ final class ListingReader {
                             abbreviate(text));
                     return null;
                 }
-                LOG.warn("{}: unreadable FETCH answer for UID {}, listed with what could be read: {} ({})", server,
-                        parsed.ref().uid(), abbreviate(text), angus.toString());
+                LOG.debug("{}: unreadable FETCH answer for UID {}: {} ({})", server, parsed.ref().uid(),
+                        abbreviate(text), angus.toString());
+                return complete(parsed, spec, server, "could not be read whole (" + angus.getMessage() + ")");
             }
         }
-        return parsed == null ? null : complete(parsed, spec, server);
+        return parsed == null ? null : complete(parsed, spec, server, "is incomplete");
     }
 
     /** The answer with its unreadable items skipped, or only its UID; null without a usable UID. */
@@ -239,6 +240,11 @@ final class ListingReader {
      * the message has none), an empty envelope where the server sent none. A missing item is logged with the UID.
      */
     static MessageSummary complete(MessageSummary m, FetchSpec spec, String server) {
+        return complete(m, spec, server, "is incomplete");
+    }
+
+    /** {@link #complete(MessageSummary, FetchSpec, String)}, saying {@code why} items are missing in the warning. */
+    private static MessageSummary complete(MessageSummary m, FetchSpec spec, String server, String why) {
         List<String> missing = new ArrayList<>();
         Envelope envelope = m.envelope();
         if (spec.has(FetchSpec.Item.ENVELOPE) && envelope == null) {
@@ -272,7 +278,7 @@ final class ListingReader {
             headers = asked;
         }
         if (!missing.isEmpty()) {
-            LOG.warn("{}: the answer for UID {} lacks {}; listed with what it has", server, m.ref().uid(),
+            LOG.warn("{}: the answer for UID {} {}: listed without {}", server, m.ref().uid(), why,
                     String.join(", ", missing));
         }
         if (envelope == m.envelope() && headers == m.headers()) {
