@@ -138,7 +138,12 @@ final class BoundedImapProtocol extends IMAPProtocol {
      */
     @Override
     public Response readResponse() throws IOException, ProtocolException {
-        IMAPResponse r = new IMAPResponse(this);
+        IMAPResponse r;
+        try {
+            r = new IMAPResponse(this);
+        } catch (RuntimeException garbled) { // Angus's parser running off the end: the response was read whole
+            throw new ParsingException("unreadable response skipped: " + garbled);
+        }
         check(r);
         if (boundedInput != null && r.isUnTagged()) {
             ResponseReader reader = boundedInput.reader();
@@ -149,7 +154,15 @@ final class BoundedImapProtocol extends IMAPProtocol {
                 throw new ParsingException("unreadable response skipped: " + unsafe);
             }
         }
-        return r.keyEquals("FETCH") ? new FetchResponse(r, getFetchItems(), this) : r;
+        if (!r.keyEquals("FETCH")) {
+            return r;
+        }
+        try {
+            return new FetchResponse(r, getFetchItems(), this);
+        } catch (RuntimeException garbled) { // e.g. a literal's brace without its close: skipped, not thrown on
+            LOG.warn("{}: unreadable FETCH answer skipped ({}): {}", host, garbled, abbreviate(r.toString(), 300));
+            throw new ParsingException("unreadable FETCH answer skipped: " + garbled);
+        }
     }
 
     /**

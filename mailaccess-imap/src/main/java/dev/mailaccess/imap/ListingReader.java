@@ -112,7 +112,7 @@ final class ListingReader {
                 IMAPResponse r;
                 try {
                     r = new IMAPResponse(latin1(b, reader.start(), reader.end()));
-                } catch (ProtocolException unreadable) {
+                } catch (ProtocolException | RuntimeException unreadable) {
                     LOG.debug("unreadable response skipped, as Angus does: {}", unreadable.toString());
                     continue;
                 }

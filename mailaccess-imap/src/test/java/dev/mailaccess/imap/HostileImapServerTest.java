@@ -18,13 +18,14 @@ import dev.mailaccess.testkit.HostileServer;
 import dev.mailaccess.testkit.ServerTranscripts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.mailaccess.testkit.Outcomes.fails;
+import static dev.mailaccess.testkit.Outcomes.inInbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,30 +62,7 @@ class HostileImapServerTest {
         return start;
     }
 
-    private static void inInbox(MailboxConfig config, ThrowingConsumer<MailFolder> body) {
-        try (Mailbox mb = MailAccess.connect(config); MailFolder inbox = mb.inbox()) {
-            body.accept(inbox);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
 
-    /** The failure of {@code body} on the server, and how long it took to come. */
-    private static <T extends MailAccessException> T fails(Class<T> type, long withinMillis, Runnable body) {
-        long start = System.nanoTime();
-        Throwable thrown = null;
-        try {
-            body.run();
-        } catch (Throwable t) {
-            thrown = t;
-        }
-        long took = (System.nanoTime() - start) / 1_000_000;
-        assertThat(thrown).as("expected a " + type.getSimpleName()).isInstanceOf(type);
-        assertThat(took).as("failed after " + took + " ms: " + thrown).isLessThan(withinMillis);
-        return type.cast(thrown);
-    }
 
     private static HostileServer.Imap threeMessages() {
         return HostileServer.imap().message(11, HostileServer.mail().subject("one"))

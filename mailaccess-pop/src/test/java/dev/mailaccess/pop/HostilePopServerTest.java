@@ -19,7 +19,6 @@ import dev.mailaccess.sync.OfflineFetch;
 import dev.mailaccess.testkit.HostileServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.mailaccess.testkit.Outcomes.fails;
+import static dev.mailaccess.testkit.Outcomes.inInbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,29 +56,7 @@ class HostilePopServerTest {
         return config(server, READ_TIMEOUT);
     }
 
-    private static void inInbox(MailboxConfig config, ThrowingConsumer<MailFolder> body) {
-        try (Mailbox mb = MailAccess.connect(config); MailFolder inbox = mb.inbox()) {
-            body.accept(inbox);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
 
-    private static <T extends MailAccessException> T fails(Class<T> type, long withinMillis, Runnable body) {
-        long start = System.nanoTime();
-        Throwable thrown = null;
-        try {
-            body.run();
-        } catch (Throwable t) {
-            thrown = t;
-        }
-        long took = (System.nanoTime() - start) / 1_000_000;
-        assertThat(thrown).as("expected a " + type.getSimpleName()).isInstanceOf(type);
-        assertThat(took).as("failed after " + took + " ms: " + thrown).isLessThan(withinMillis);
-        return type.cast(thrown);
-    }
 
     private static HostileServer.Pop3 threeMessages() {
         return HostileServer.pop3().message("u1", HostileServer.mail().subject("one"))
