@@ -2,16 +2,20 @@ package dev.mailaccess.angus.internal;
 
 import dev.mailaccess.ServerLimits;
 
+import java.util.function.LongSupplier;
+
 /**
  * Watches one connection's arrivals for a server that is alive but too slow: a minimum transfer rate while the
  * server is sending (in the spirit of curl's {@code --speed-limit}/{@code --speed-time}) and a deadline for each
  * command's answer. Silence is the read timeout's job; a pause of {@link ServerLimits#PAUSE} or more counts as the
- * server thinking (a long SEARCH), after which the rate window starts again. Checked on each arrival, so a
+ * server thinking (a long SEARCH), after which the rate window starts again. While no answer is awaited (waiting for
+ * news with IDLE) neither applies. Checked on each arrival, so a
  * connection is cut at most one read timeout after a bound was crossed. Not thread-safe: one reader per connection.
  */
 public final class TransferClock {
     private static final long PAUSE_NANOS = ServerLimits.PAUSE.toNanos();
 
+    private final LongSupplier nanoTime;
     private final long minBytes;
     private final long windowNanos;
     private final long deadlineNanos;
@@ -23,6 +27,12 @@ public final class TransferClock {
     private boolean commandPending;
 
     public TransferClock(ServerLimits limits) {
+        this(limits, System::nanoTime);
+    }
+
+    /** A clock reading time from {@code nanoTime} (tests pass a fake one). */
+    TransferClock(ServerLimits limits, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.minBytes = limits.minTransferBytes();
         this.windowNanos = limits.minTransferWindow().toNanos();
         this.deadlineNanos = limits.commandDeadline().toNanos();
@@ -34,9 +44,13 @@ public final class TransferClock {
         commandPending = true;
     }
 
-    /** No answer is awaited with a deadline: none is outstanding, or the client waits for news (IDLE). */
+    /**
+     * No answer is awaited: none is outstanding, or the client waits for news (IDLE), which may come at any pace.
+     * Neither the rate nor the deadline applies until the next command.
+     */
     public void noCommand() {
         commandPending = false;
+        sending = false;
     }
 
     /**
@@ -45,7 +59,10 @@ public final class TransferClock {
      * @throws TooSlowIOException when the rate or the deadline was missed
      */
     public void arrived(int n) throws TooSlowIOException {
-        long now = System.nanoTime();
+        if (!commandPending) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
         if (minBytes > 0) {
             if (!sending || now - lastArrival >= PAUSE_NANOS) {
                 sending = true;
@@ -65,7 +82,7 @@ public final class TransferClock {
             }
             lastArrival = now;
         }
-        if (commandPending && deadlineNanos > 0 && now - commandStart > deadlineNanos) {
+        if (deadlineNanos > 0 && now - commandStart > deadlineNanos) {
             throw new TooSlowIOException("the server did not finish its answer within " + seconds(deadlineNanos)
                     + " (the command deadline)");
         }

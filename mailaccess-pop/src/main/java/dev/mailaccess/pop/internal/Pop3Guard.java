@@ -49,14 +49,29 @@ final class Pop3Guard implements ConnectionGuard {
     // writing
     private final StringBuilder command = new StringBuilder();
 
-    private record Sent(String name, boolean hasArguments, long nanos) {
-        boolean multiLine() {
+    /** What a command's answer is, for the bounds that apply to it. */
+    private enum Answer {
+        /** One status line. */
+        LINE,
+        /** A message, streamed: bounded only in line length and time. */
+        MESSAGE,
+        /** A list of messages, held in memory: bounded by the message count too. */
+        LISTING,
+        /** Another multi-line answer held in memory (TOP, CAPA). */
+        HELD;
+
+        static Answer of(String name, boolean hasArguments) {
             return switch (name) {
-                case "RETR", "TOP", "CAPA" -> true;
-                case "LIST", "UIDL", "AUTH" -> !hasArguments;
-                default -> false;
+                case "RETR" -> MESSAGE;
+                case "LIST", "UIDL" -> hasArguments ? LINE : LISTING;
+                case "TOP", "CAPA" -> HELD;
+                case "AUTH" -> hasArguments ? LINE : HELD;
+                default -> LINE;
             };
         }
+    }
+
+    private record Sent(String name, Answer answer, long nanos) {
     }
 
     Pop3Guard(ServerLimits limits, boolean greeting) {
@@ -64,7 +79,7 @@ final class Pop3Guard implements ConnectionGuard {
         this.clock = new TransferClock(limits);
         if (greeting) {
             long now = System.nanoTime();
-            sent.add(new Sent("", false, now)); // the greeting answers the connection
+            sent.add(new Sent("", Answer.LINE, now)); // the greeting answers the connection
             clock.commandSent(now);
         }
     }
@@ -136,7 +151,7 @@ final class Pop3Guard implements ConnectionGuard {
                 if (sent.isEmpty()) {
                     clock.commandSent(now);
                 }
-                sent.add(new Sent(name, space > 0, now));
+                sent.add(new Sent(name, Answer.of(name, space > 0), now));
             } else if (command.length() < HEAD) {
                 command.append((char) (b[i] & 0xff));
             }
@@ -154,8 +169,12 @@ final class Pop3Guard implements ConnectionGuard {
                     lf++;
                 }
                 int stop = lf < end ? lf + 1 : end;
-                int keep = (int) Math.min(HEAD - Math.min(lineBytes, HEAD), stop - i);
-                System.arraycopy(b, i, head, (int) Math.min(lineBytes, HEAD), keep);
+                int kept = (int) Math.min(lineBytes, HEAD);
+                // inside a multi-line answer only ".\r\n" matters: three bytes of each line are enough
+                int keep = Math.min((answering != null ? 3 : HEAD) - kept, stop - i);
+                if (keep > 0) {
+                    System.arraycopy(b, i, head, kept, keep);
+                }
                 lineBytes += stop - i;
                 if (lineBytes > limits.maxLineBytes() + 2) {
                     throw new LimitExceededIOException(ServerLimits.Limit.LINE_LENGTH, "the POP3 server sent a line "
@@ -180,7 +199,7 @@ final class Pop3Guard implements ConnectionGuard {
             content--;
         }
         if (answering != null) {
-            if (content == 1 && head[0] == '.' && lineBytes <= 3) {
+            if (lineBytes <= 3 && content == 1 && head[0] == '.') {
                 answering = null; // the end of the multi-line answer
                 answered();
                 return;
@@ -195,7 +214,7 @@ final class Pop3Guard implements ConnectionGuard {
             return; // unasked: Angus rejects it when it reads it
         }
         String status = new String(head, 0, content, StandardCharsets.ISO_8859_1);
-        if (status.startsWith("+OK") && cmd.multiLine()) {
+        if (status.startsWith("+OK") && cmd.answer() != Answer.LINE) {
             answering = cmd;
             answerLines = 0;
             answerBytes = 0;
@@ -230,14 +249,19 @@ final class Pop3Guard implements ConnectionGuard {
     }
 
     private void checkAnswer() throws LimitExceededIOException {
-        String name = answering.name();
-        if ((name.equals("LIST") || name.equals("UIDL")) && answerLines > limits.maxMessages()) {
-            throw new LimitExceededIOException(ServerLimits.Limit.MESSAGE_COUNT, "the POP3 server lists more than "
-                    + limits.maxMessages() + " messages in its " + name + " answer (ServerLimits.maxMessages)");
+        Answer kind = answering.answer();
+        if (kind == Answer.MESSAGE) {
+            return;
         }
-        if (!name.equals("RETR") && answerBytes > limits.maxLiteralBytes()) {
-            throw new LimitExceededIOException(ServerLimits.Limit.LITERAL_SIZE, "the POP3 server's " + name
-                    + " answer exceeds " + limits.maxLiteralBytes() + " bytes (ServerLimits.maxLiteralBytes)");
+        if (kind == Answer.LISTING && answerLines > limits.maxMessages()) {
+            throw new LimitExceededIOException(ServerLimits.Limit.MESSAGE_COUNT, "the POP3 server lists more than "
+                    + limits.maxMessages() + " messages in its " + answering.name()
+                    + " answer (ServerLimits.maxMessages)");
+        }
+        if (answerBytes > limits.maxLiteralBytes()) {
+            throw new LimitExceededIOException(ServerLimits.Limit.LITERAL_SIZE, "the POP3 server's "
+                    + answering.name() + " answer exceeds " + limits.maxLiteralBytes()
+                    + " bytes (ServerLimits.maxLiteralBytes)");
         }
     }
 }
