@@ -1,3 +1,5 @@
+// long because it is a whole fake IMAP4rev1 server (greeting to LOGOUT, message sets, literals, FETCH items and
+// body sections), small enough per command to replace any answer.
 package dev.mailaccess.testkit;
 
 import dev.mailaccess.testkit.HostileServer.Conversation;

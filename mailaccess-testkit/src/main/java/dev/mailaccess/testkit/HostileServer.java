@@ -1,3 +1,5 @@
+// long because it is one scripted server tests configure as a whole: connections, the conversation primitives
+// scripts are made of, and the IMAP and POP3 builders with their messages.
 package dev.mailaccess.testkit;
 
 import jakarta.mail.internet.AddressException;

@@ -1,3 +1,5 @@
+// long because it is the one contract every adapter runs on every server: one test per operation and capability,
+// each asserting the declared exception where the protocol cannot do it.
 package dev.mailaccess.testkit;
 
 import dev.mailaccess.AccessMode;

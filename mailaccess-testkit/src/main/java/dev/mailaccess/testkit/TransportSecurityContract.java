@@ -1,3 +1,5 @@
+// long because TLS, STARTTLS, trust, host names, downgrades, secrets and timeouts are one contract per protocol,
+// each case needing its own server set-up.
 package dev.mailaccess.testkit;
 
 import dev.mailaccess.AuthenticationException;
