@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                         + "5 unsupported capability."},
         subcommands = {DemoCommand.class, CapabilitiesCommand.class, FoldersCommand.class, ListCommand.class,
                 ShowCommand.class, SearchCommand.class, FetchCommand.class, SyncCommand.class, ReplicaCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class MailaccessCommand implements Runnable {
     private final CliContext context;
 
