@@ -1,0 +1,174 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Capability;
+import dev.mailaccess.FetchSpec;
+import dev.mailaccess.FolderChanges;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageSummary;
+import dev.mailaccess.Support;
+import dev.mailaccess.UnsupportedCapabilityException;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Listings of an {@link ImapFolder}: refs, summaries (all, the newest, chosen ones) and the changes since a MODSEQ.
+ * Each is one summary FETCH, read by {@link ListingReader} on a bounded connection and by Angus where the bounded
+ * reader is out of reach ({@link AngusInput}).
+ */
+final class ImapSummaries {
+    private final SelectedFolder selected;
+
+    ImapSummaries(SelectedFolder selected) {
+        this.selected = selected;
+    }
+
+    List<MessageRef> refs() {
+        return selected.call("listing messages", null, () -> {
+            selected.refresh();
+            return selected.refsOf(selected.folder.getMessages());
+        });
+    }
+
+    List<MessageSummary> summaries(FetchSpec spec) {
+        return selected.call("listing summaries", null, () -> {
+            if (selected.messageCount() == 0) {
+                selected.refresh(); // an empty folder: ask whether mail arrived (a FETCH of 1:* would be refused)
+                if (selected.messageCount() == 0) {
+                    return List.of();
+                }
+            }
+            // no NOOP first: the answer covers whatever is in the folder now
+            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ")", spec), spec);
+        });
+    }
+
+    List<MessageSummary> newest(int count, FetchSpec spec) {
+        return selected.call("listing the newest summaries", null, () -> {
+            selected.refresh();
+            int total = selected.messageCount();
+            if (count <= 0 || total <= 0) {
+                return List.of();
+            }
+            int start = Math.max(1, total - count + 1);
+            return listed(fetchSummaries("FETCH " + start + ":" + total + " (" + ListingReader.items(spec) + ")",
+                    spec), spec);
+        });
+    }
+
+    List<MessageSummary> summaries(Collection<MessageRef> refs, FetchSpec spec) {
+        refs.forEach(selected::checkRef);
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        return selected.call("listing summaries", null, () -> listed(fetchSummaries(
+                "UID FETCH " + SelectedFolder.uidSet(refs) + " (" + ListingReader.items(spec) + ")", spec), spec));
+    }
+
+    /**
+     * Sends one summary FETCH (any message set, by UID or sequence number) and returns its answers by UID, read by
+     * {@link ListingReader} (bulk reads, the fast parser, one bad answer never failing the rest); Angus reads them
+     * where the connection has no bounded reader. No Angus message objects: they number by sequence, which a server
+     * reporting an expunge in the middle of the answers (GreenMail) can leave paired with the wrong UID.
+     */
+    private Map<Long, MessageSummary> fetchSummaries(String command, FetchSpec spec) throws MessagingException {
+        String server = selected.session.config().displayUri();
+        long uidValidity = selected.uidValidity;
+        @SuppressWarnings("unchecked")
+        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) selected.folder.doCommand(
+                p -> ListingReader.list(p, command, uidValidity, spec, server));
+        if (answers == null) {
+            answers = new LinkedHashMap<>();
+            for (FetchResponse fr : selected.rawFetch(command).values()) {
+                try {
+                    MessageSummary m = ListingReader.summary(fr, uidValidity);
+                    answers.put(m.ref().uid(), ListingReader.complete(m, spec, server));
+                } catch (IllegalArgumentException unusableUid) {
+                    // no message can be addressed by it: left out, as the bounded reader leaves it out
+                }
+            }
+        }
+        selected.ensureOpen();
+        return answers;
+    }
+
+    /** The answers in folder (UID) order; their sizes are remembered for {@link ImapDownload}. */
+    private List<MessageSummary> listed(Map<Long, MessageSummary> answers, FetchSpec spec) {
+        List<MessageSummary> out = new ArrayList<>(answers.values());
+        out.sort(Comparator.comparingLong(m -> m.ref().uid()));
+        if (spec.has(FetchSpec.Item.SIZE)) {
+            Map<Long, Long> sizes = new java.util.HashMap<>(out.size() * 2);
+            for (MessageSummary m : out) {
+                sizes.put(m.ref().uid(), m.size());
+            }
+            selected.rememberListedSizes(sizes); // lets downloadMessages skip its size FETCH right after a listing
+        }
+        return List.copyOf(out);
+    }
+
+    List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
+        ImapSession session = selected.session;
+        if (session.capabilities().support(Capability.QUICK_RESYNC) == Support.UNSUPPORTED) {
+            throw new UnsupportedCapabilityException(session.capabilities().info(Capability.QUICK_RESYNC),
+                    session.capabilities().protocol());
+        }
+        return selected.call("listing changes since MODSEQ " + modSeq, null, () -> {
+            if (selected.messageCount() == 0) {
+                return List.of();
+            }
+            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ") (CHANGEDSINCE "
+                    + modSeq + ")", spec), spec);
+        });
+    }
+
+    /**
+     * With QRESYNC: UNSELECT, then {@code SELECT path (QRESYNC (uidValidity modSeq))} (Angus sends ENABLE QRESYNC
+     * first), whose untagged answers carry both the changed messages and {@code VANISHED (EARLIER)}; then one FETCH
+     * for the rest of the spec. With CONDSTORE only: {@link #changedSince}.
+     */
+    FolderChanges changesSince(long knownUidValidity, long modSeq, FetchSpec spec) {
+        long uidValidity = selected.uidValidity;
+        if (knownUidValidity != uidValidity) {
+            throw new IllegalArgumentException("UIDVALIDITY of " + selected.path + " is " + uidValidity + ", not "
+                    + knownUidValidity);
+        }
+        if (!selected.session.serverHas("QRESYNC") || !(selected.folder instanceof VanishedSafeFolder)) {
+            // without the VANISHED fix (Angus loaded the folder class from elsewhere), never enable QRESYNC
+            return new FolderChanges(changedSince(modSeq, spec), List.of(), false);
+        }
+        return selected.call("resynchronising since MODSEQ " + modSeq, null, () -> {
+            selected.folder.close(false);
+            List<jakarta.mail.event.MailEvent> events = selected.folder.open(selected.angusMode(),
+                    new org.eclipse.angus.mail.imap.ResyncData(knownUidValidity, modSeq));
+            selected.watchConnection();
+            if (selected.folder.getUIDValidity() != knownUidValidity) {
+                throw new MailAccessException("UIDVALIDITY of " + selected.path + " changed during the resync");
+            }
+            List<MessageRef> changed = new ArrayList<>();
+            Set<Long> vanished = new java.util.TreeSet<>();
+            for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
+                if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
+                    for (long uid : v.getUIDs()) {
+                        vanished.add(uid);
+                    }
+                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c && !c.getMessage().isExpunged()) {
+                    changed.add(selected.ref(c.getMessage()));
+                }
+            }
+            selected.ensureOpen();
+            List<MessageSummary> summaries = changed.isEmpty() ? List.of() : listed(fetchSummaries(
+                    "UID FETCH " + SelectedFolder.uidSet(changed) + " (" + ListingReader.items(spec) + ")", spec),
+                    spec);
+            return new FolderChanges(summaries,
+                    vanished.stream().map(uid -> MessageRef.imap(uidValidity, uid)).toList(), true);
+        });
+    }
+}
