@@ -1,0 +1,85 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Capability;
+import dev.mailaccess.Support;
+import dev.mailaccess.UnsupportedCapabilityException;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ResponseHandler;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Waiting for news of an {@link ImapFolder} with IDLE, ended at the caller's deadline. */
+final class ImapPush {
+    /** Ends IDLE at the caller's deadline; one daemon thread for all folders. */
+    private static final ScheduledExecutorService IDLE_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mailaccess-imap-idle-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final SelectedFolder selected;
+
+    ImapPush(SelectedFolder selected) {
+        this.selected = selected;
+    }
+
+    boolean awaitChange(Duration maxWait) {
+        ImapSession session = selected.session;
+        if (session.capabilities().support(Capability.PUSH) == Support.UNSUPPORTED) {
+            throw new UnsupportedCapabilityException(session.capabilities().info(Capability.PUSH),
+                    session.capabilities().protocol());
+        }
+        long waitMillis = Math.max(0, maxWait.toMillis());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        AtomicBoolean changed = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        ResponseHandler watcher = r -> {
+            if (r instanceof IMAPResponse ir && ir.isUnTagged()
+                    && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("FETCH")
+                    || ir.keyEquals("VANISHED"))) {
+                changed.set(true);
+            }
+        };
+        return selected.call("waiting for changes (IDLE)", null, () -> {
+            // Any command aborts a running IDLE (Angus sends DONE first); repeat until the waiting thread is out.
+            ScheduledFuture<?> stopper = IDLE_TIMER.scheduleAtFixedRate(() -> {
+                if (!finished.get()) {
+                    try {
+                        selected.folder.doCommand(p -> null);
+                    } catch (MessagingException | RuntimeException ignored) {
+                        // the waiting thread sees the failure itself
+                    }
+                }
+            }, waitMillis, 50, TimeUnit.MILLISECONDS);
+            try {
+                selected.folder.doCommand(p -> {
+                    p.addResponseHandler(watcher);
+                    // Changes the server has not yet told about (since the last command) count too.
+                    p.noop();
+                    return null;
+                });
+                while (!changed.get() && System.nanoTime() - deadline < 0) {
+                    selected.folder.idle(true);
+                }
+                return changed.get();
+            } finally {
+                finished.set(true);
+                stopper.cancel(false);
+                try {
+                    selected.folder.doCommand(p -> {
+                        p.removeResponseHandler(watcher);
+                        return null;
+                    });
+                } catch (MessagingException | RuntimeException ignored) {
+                    // the connection is gone; so is the handler
+                }
+            }
+        });
+    }
+}
