@@ -143,25 +143,7 @@ public interface MailFolder extends AutoCloseable {
      * default reads the start of {@link #openMessage(MessageRef)}.
      */
     default InputStream openHeaders(MessageRef ref) {
-        try (InputStream in = openMessage(ref)) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            int state = 0; // counts the bytes of CRLF CRLF (or LF LF) seen in a row
-            int c;
-            while ((c = in.read()) >= 0) {
-                out.write(c);
-                if (c == '\n') {
-                    state = state == 0 ? 1 : 2;
-                    if (state == 2) {
-                        break;
-                    }
-                } else if (c != '\r') {
-                    state = 0;
-                }
-            }
-            return new java.io.ByteArrayInputStream(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new MailAccessException("cannot read the headers of " + ref + ": " + e.getMessage(), e);
-        }
+        return MailFolderDefaults.headersFromMessage(this, ref);
     }
 
     /**
@@ -174,19 +156,7 @@ public interface MailFolder extends AutoCloseable {
      * @throws ConnectionException          if the connection fails
      */
     default void downloadMessages(Collection<MessageRef> refs, MessageSink sink) {
-        for (MessageRef ref : refs) {
-            InputStream in;
-            try {
-                in = openMessage(ref);
-            } catch (MessageGoneException gone) {
-                continue;
-            }
-            try (in) {
-                dev.mailaccess.internal.ReadTracking.deliver(ref, in, sink);
-            } catch (java.io.IOException closing) {
-                // nothing left to read
-            }
-        }
+        MailFolderDefaults.downloadEach(this, refs, sink);
     }
 
     /**
@@ -196,17 +166,7 @@ public interface MailFolder extends AutoCloseable {
      * {@link Capability#HEADERS}.
      */
     default Map<MessageRef, byte[]> headerBlocks(Collection<MessageRef> refs) {
-        Map<MessageRef, byte[]> out = new java.util.LinkedHashMap<>();
-        for (MessageRef ref : refs) {
-            try (InputStream in = openHeaders(ref)) {
-                out.put(ref, in.readAllBytes());
-            } catch (MessageGoneException gone) {
-                // left out, as documented
-            } catch (java.io.IOException e) {
-                throw new MailAccessException("cannot read the headers of " + ref + ": " + e.getMessage(), e);
-            }
-        }
-        return out;
+        return MailFolderDefaults.headerBlocksOfEach(this, refs);
     }
 
     /** Messages matching the query, sorted by the server. Needs {@link Capability#SORT}. */
