@@ -1,7 +1,6 @@
 /**
- * The IMAP adapter over Eclipse Angus Mail. Register nothing by hand: {@link dev.mailaccess.MailAccess} finds
- * {@link dev.mailaccess.imap.ImapProvider} through {@link java.util.ServiceLoader} when this module is on the class
- * path. Messages are addressed by UIDVALIDITY + UID only; listings are one batched FETCH; bodies stream with
- * {@code BODY.PEEK} in 256 KB partial fetches; expunges are {@code UID EXPUNGE} of exactly the chosen messages.
+ * The IMAP adapter over Eclipse Angus Mail: provider, session, {@code ImapFolder} with one package-private class per
+ * concern behind it, and the bounded reader that reads every connection's responses in place of Angus's own.
+ * Imported by nothing: MailAccess finds the provider through ServiceLoader, and callers hold only core's types.
  */
 package dev.mailaccess.imap;

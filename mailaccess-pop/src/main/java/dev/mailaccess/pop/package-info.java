@@ -1,5 +1,6 @@
 /**
- * POP3 adapter: {@link dev.mailaccess.pop.PopProvider} plugs POP3 into {@link dev.mailaccess.MailAccess}. The
- * {@code internal} sub-package is not API.
+ * The POP3 adapter's entry point: {@link dev.mailaccess.pop.PopProvider}, which plugs POP3 into MailAccess; its
+ * session, folder and wire code live in {@code dev.mailaccess.pop.internal}.
+ * Imported by nothing: {@link dev.mailaccess.MailAccess} finds the provider through ServiceLoader.
  */
 package dev.mailaccess.pop;
