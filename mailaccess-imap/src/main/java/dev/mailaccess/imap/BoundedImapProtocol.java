@@ -67,15 +67,19 @@ final class BoundedImapProtocol extends IMAPProtocol {
         Tracking(ServerLimits limits) {
             this.limits = limits;
             this.clock = new TransferClock(limits);
-            clock.commandSent(System.nanoTime()); // the greeting answers the connection
+            clock.commandSent(clock.now()); // the greeting answers the connection
         }
 
-        void restartClock() {
+        /**
+         * The clock for the oldest command awaiting its answer: from when it was sent if it is the only one, from
+         * now if an earlier answer just ended (a command sent ahead is answered only after those before it).
+         */
+        void restartClock(boolean answerEnded) {
             Sent oldest = outstanding.peekFirst();
             if (oldest == null || oldest.idle) {
                 clock.noCommand();
-            } else {
-                clock.commandSent(oldest.nanos);
+            } else if (answerEnded || outstanding.size() == 1) {
+                clock.commandSent(answerEnded ? clock.now() : oldest.nanos);
             }
         }
     }
@@ -125,9 +129,9 @@ final class BoundedImapProtocol extends IMAPProtocol {
         } finally {
             t.writing = false;
         }
-        t.outstanding.addLast(new Sent(tag, System.nanoTime(), "IDLE".equalsIgnoreCase(command)));
+        t.outstanding.addLast(new Sent(tag, t.clock.now(), "IDLE".equalsIgnoreCase(command)));
         t.untagged = 0;
-        t.restartClock();
+        t.restartClock(false);
         return tag;
     }
 
@@ -183,7 +187,7 @@ final class BoundedImapProtocol extends IMAPProtocol {
                         + "', which this client never sent or saw answered already");
             }
             t.untagged = 0;
-            t.restartClock();
+            t.restartClock(true);
             return;
         }
         if (!r.isUnTagged()) {

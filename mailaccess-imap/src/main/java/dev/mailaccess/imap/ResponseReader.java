@@ -177,11 +177,12 @@ final class ResponseReader {
                 start = 0;
                 buf = bigger;
             }
+            long before = clock.now();
             int n = in.read(buf, limit, buf.length - limit);
             if (n < 0) {
                 throw new EOFException("the IMAP server closed the connection in the middle of a response");
             }
-            clock.arrived(n);
+            clock.arrived(n, clock.now() - before);
             limit += n;
         }
     }

@@ -17,9 +17,10 @@ class TransferClockTest {
             .withCommandDeadline(Duration.ofMinutes(10));
     private final TransferClock clock = new TransferClock(limits, () -> now);
 
+    /** {@code bytes} arrive after the reader waited {@code millis} for them. */
     private void after(long millis, int bytes) throws TooSlowIOException {
         now += millis * MS;
-        clock.arrived(bytes);
+        clock.arrived(bytes, millis * MS);
     }
 
     @Test
@@ -60,6 +61,28 @@ class TransferClockTest {
         }
         assertThatThrownBy(() -> after(6_001, 100_000)).isInstanceOf(TooSlowIOException.class)
                 .hasMessageContaining("deadline");
+    }
+
+    @Test
+    void aCallerTakingItsTimeBetweenReadsDoesNotMakeTheServerSlow() {
+        clock.commandSent(now);
+        clock.streaming(); // a message streamed to a caller writing it to a slow disk
+        assertThatCode(() -> {
+            for (int i = 0; i < 3000; i++) { // 64 KB ready at each read, the caller back every 0.5 s: 25 minutes
+                now += 500 * MS;
+                clock.arrived(65536, 0);
+            }
+        }).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aStreamedMessageIsStillHeldToTheRate() throws Exception {
+        clock.commandSent(now);
+        clock.streaming();
+        for (int i = 0; i < 150; i++) {
+            after(200, 1);
+        }
+        assertThatThrownBy(() -> after(200, 1)).isInstanceOf(TooSlowIOException.class);
     }
 
     @Test

@@ -110,9 +110,10 @@ final class Pop3Guard implements ConnectionGuard {
                 if (earlier != null) {
                     throw earlier; // the connection's state is unknown after a cut
                 }
+                long before = clock.now();
                 int n = super.read(b, off, len);
                 if (n > 0 && !passThrough) {
-                    arrived(b, off, n);
+                    arrived(b, off, n, clock.now() - before);
                 }
                 return n;
             }
@@ -158,9 +159,9 @@ final class Pop3Guard implements ConnectionGuard {
         }
     }
 
-    private synchronized void arrived(byte[] b, int off, int n) throws IOException {
+    private synchronized void arrived(byte[] b, int off, int n, long waitedNanos) throws IOException {
         try {
-            clock.arrived(n);
+            clock.arrived(n, waitedNanos);
             int i = off;
             int end = off + n;
             while (i < end) {
@@ -218,6 +219,9 @@ final class Pop3Guard implements ConnectionGuard {
             answering = cmd;
             answerLines = 0;
             answerBytes = 0;
+            if (cmd.answer() == Answer.MESSAGE) {
+                clock.streaming(); // the caller reads the message at its own pace: no deadline, the rate still
+            }
             return;
         }
         if (status.startsWith("+OK") && cmd.name().equals("STAT")) {
@@ -226,12 +230,15 @@ final class Pop3Guard implements ConnectionGuard {
         answered();
     }
 
+    /**
+     * An answer ended. A command sent ahead (pipelined) is answered from now on: its deadline starts now, not when
+     * it was sent, or a slow reader of the earlier answers would count against the server.
+     */
     private void answered() {
-        Sent next = sent.peekFirst();
-        if (next == null) {
+        if (sent.isEmpty()) {
             clock.noCommand();
         } else {
-            clock.commandSent(next.nanos());
+            clock.commandSent(clock.now());
         }
     }
 
