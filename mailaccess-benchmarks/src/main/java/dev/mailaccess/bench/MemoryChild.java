@@ -1,6 +1,7 @@
 package dev.mailaccess.bench;
 
 import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.ProgressListener;
 import dev.mailaccess.TlsMode;
 import dev.mailaccess.sync.OfflineFetch;
 
@@ -47,19 +48,21 @@ public final class MemoryChild {
             p.resetPeakUsage();
         }
         long t0 = System.nanoTime();
+        Transfer transfer = new Transfer();
         long bytes;
         switch (mode) {
             case "imap-floor" -> {
                 try (RawImap imap = new RawImap(host, port);
-                     OutputStream o = new BufferedOutputStream(new FileOutputStream(out.toFile()), 64 * 1024)) {
+                     OutputStream o = new BufferedOutputStream(transfer.watch(new FileOutputStream(out.toFile())),
+                             64 * 1024)) {
                     imap.login(user, password);
                     imap.select("INBOX", true);
                     bytes = imap.fetchBody(1, o);
                 }
             }
             case "imap-show" -> {
-                PrintStream o = new PrintStream(new BufferedOutputStream(new FileOutputStream(out.toFile()),
-                        64 * 1024), false, StandardCharsets.UTF_8);
+                PrintStream o = new PrintStream(new BufferedOutputStream(transfer.watch(
+                        new FileOutputStream(out.toFile())), 64 * 1024), false, StandardCharsets.UTF_8);
                 int rc = dev.mailaccess.cli.Main.run(new String[] {"show", "imap://" + user + "@" + host + ":" + port,
                         "1", "--tls", "none"}, o, System.err, Map.of("MAILACCESS_PASSWORD", password));
                 o.close();
@@ -75,7 +78,7 @@ public final class MemoryChild {
                 try (RawPop3 pop = new RawPop3(host, port)) {
                     pop.login(user, password);
                     try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
-                         BufferedOutputStream o = new BufferedOutputStream(fos, 64 * 1024)) {
+                         BufferedOutputStream o = new BufferedOutputStream(transfer.watch(fos), 64 * 1024)) {
                         bytes = pop.retrieve(1, o);
                         o.flush();
                         fos.getFD().sync();
@@ -90,7 +93,12 @@ public final class MemoryChild {
                 MailboxConfig config = MailboxConfig.builder().protocol("pop3").host(host).port(port).user(user)
                         .password(password).tlsMode(TlsMode.NONE).build();
                 OfflineFetch.Result r = OfflineFetch.builder(config, out)
-                        .retention(new OfflineFetch.Retention.Keep()).fsync(true).build().run();
+                        .retention(new OfflineFetch.Retention.Keep()).fsync(true).listener(new ProgressListener() {
+                            @Override
+                            public void started(String folder, int messages, long total) {
+                                transfer.started();
+                            }
+                        }).build().run();
                 if (r.downloaded() != 1) {
                     throw new IllegalStateException("offline fetch stored " + r.downloaded() + " messages");
                 }
@@ -101,6 +109,7 @@ public final class MemoryChild {
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        transfer.ended();
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
@@ -108,8 +117,49 @@ public final class MemoryChild {
             }
         }
         System.out.println("RESULT bytes=" + bytes + " seconds=" + seconds + " peakHeap=" + peak + " maxHeap="
-                + Runtime.getRuntime().maxMemory());
+                + Runtime.getRuntime().maxMemory() + " transferSeconds=" + transfer.seconds());
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * The transfer phase of a run, without the start-up before it (connecting, logging in, a cold JVM loading the
+     * tool): from the first byte of the message written (or the download started) to the end.
+     */
+    private static final class Transfer {
+        private long first = -1;
+        private long end = -1;
+
+        void started() {
+            if (first < 0) {
+                first = System.nanoTime();
+            }
+        }
+
+        void ended() {
+            end = System.nanoTime();
+        }
+
+        double seconds() {
+            return first < 0 || end < 0 ? -1 : (end - first) / 1e9;
+        }
+
+        OutputStream watch(OutputStream out) {
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (len > 0) {
+                        started();
+                    }
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    started();
+                    out.write(b);
+                }
+            };
+        }
     }
 }

@@ -170,7 +170,7 @@ public final class Maildir {
     }
 
     /** A copy buffer per thread: a fresh one per message (as InputStream.transferTo makes) was most of the garbage. */
-    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
     private static long copy(InputStream in, FileChannel out) throws IOException {
         byte[] buffer = COPY_BUFFER.get();

@@ -61,7 +61,7 @@ public final class ReplicaCommand implements Runnable {
                 case "show" -> {
                     need(2, "show FOLDER ID");
                     try (InputStream in = r.openMessage(folder(r, 0), args.get(1))) {
-                        in.transferTo(ctx.out());
+                        ShowCommand.copy(in, ctx.out());
                     } catch (IOException e) {
                         throw new IllegalStateException("cannot read the message: " + e.getMessage(), e);
                     }

@@ -42,6 +42,7 @@ import java.util.Properties;
 final class BoundedImapProtocol extends IMAPProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(BoundedImapProtocol.class);
     private Tracking tracking;
+    private SectionStream streaming;
     private ResponseInputStream angusInput;
     private BoundedResponseInput boundedInput;
 
@@ -95,6 +96,18 @@ final class BoundedImapProtocol extends IMAPProtocol {
         return tracking;
     }
 
+    /**
+     * The response {@link #responses()} read last, parsed by Angus from its exact bytes (a string round trip would
+     * re-encode 8-bit bytes and break literal counts), with the connection's rules applied as for one Angus read.
+     * A FETCH answer comes back as a {@link FetchResponse}.
+     *
+     * @throws ProtocolException when Angus cannot parse it (or, for {@link ResponseSafety}, must not)
+     */
+    IMAPResponse parseCurrent() throws IOException, ProtocolException {
+        boundedInput.replayCurrent();
+        return (IMAPResponse) readResponse();
+    }
+
     /** The bounded reader of this connection, or null where Angus's stream is out of reach. */
     ResponseReader responses() {
         getInputStream();
@@ -119,8 +132,28 @@ final class BoundedImapProtocol extends IMAPProtocol {
         return boundedInput != null ? boundedInput : current;
     }
 
+    /**
+     * A section's literal now streams to a caller ({@link SectionStream}): the connection is the stream's until it
+     * ends; the deadline no longer applies to the answer (the caller reads at its own pace), the rate still does.
+     */
+    void streamStarted(SectionStream stream) {
+        streaming = stream;
+        tracking().clock.streaming();
+    }
+
+    /** The stream read its answer to the end: the connection is free again. */
+    void streamEnded(SectionStream stream) {
+        if (streaming == stream) {
+            streaming = null;
+        }
+    }
+
     @Override
     public String writeCommand(String command, Argument args) throws IOException, ProtocolException {
+        SectionStream unfinished = streaming;
+        if (unfinished != null) {
+            unfinished.drainForNextCommand(); // the answer must be read to its end before anything else
+        }
         Tracking t = tracking();
         t.writing = true; // a tagged refusal of a literal arrives before the tag is known
         String tag;

@@ -14,6 +14,7 @@ import java.io.InputStream;
 final class BoundedResponseInput extends ResponseInputStream {
     private final InputStream source;
     private final ResponseReader reader;
+    private boolean replay;
 
     BoundedResponseInput(InputStream source, ResponseReader reader) {
         super(InputStream.nullInputStream()); // Angus's own buffer stays unused
@@ -25,10 +26,22 @@ final class BoundedResponseInput extends ResponseInputStream {
         return reader;
     }
 
+    /**
+     * Makes the next {@link #readResponse} hand Angus the response the reader holds now instead of reading another:
+     * a response read by the adapter's own code is then parsed by Angus from its exact bytes.
+     */
+    void replayCurrent() {
+        replay = true;
+    }
+
     /** The next response, into {@code ba} when given (Angus reuses a buffer for body chunks), ending in CRLF. */
     @Override
     public ByteArray readResponse(ByteArray ba) throws IOException {
-        reader.next();
+        if (replay) {
+            replay = false;
+        } else {
+            reader.next();
+        }
         int length = reader.end() - reader.start();
         if (ba == null) {
             ba = new ByteArray(length + 2);

@@ -103,7 +103,8 @@ final class ListingReader {
                 byte[] b = reader.buffer();
                 if (SummaryParser.isFetch(b, reader.start(), reader.end())) {
                     bounded.checkListed(++answers);
-                    MessageSummary m = summary(p, parser, b, reader.start(), reader.end(), uidValidity, spec, server);
+                    MessageSummary m = summary(bounded, parser, b, reader.start(), reader.end(), uidValidity, spec,
+                            server);
                     if (m != null) {
                         out.put(m.ref().uid(), m);
                     }
@@ -111,12 +112,11 @@ final class ListingReader {
                 }
                 IMAPResponse r;
                 try {
-                    r = new IMAPResponse(latin1(b, reader.start(), reader.end()));
+                    r = bounded.parseCurrent(); // with the connection's rules
                 } catch (ProtocolException | RuntimeException unreadable) {
                     LOG.debug("unreadable response skipped, as Angus does: {}", unreadable.toString());
                     continue;
                 }
-                bounded.check(r);
                 if (r.isBYE() || r.isTagged() && tag.equals(r.getTag())) {
                     result = r;
                 } else {
@@ -136,20 +136,17 @@ final class ListingReader {
      * One FETCH answer: the fast parser; Angus's for what it does not know (where Angus can read it without
      * spinning); else what the fast parser can read with the unreadable items skipped; else just the UID.
      */
-    private static MessageSummary summary(IMAPProtocol p, SummaryParser parser, byte[] b, int from, int to,
-                                          long uidValidity, FetchSpec spec, String server) {
+    private static MessageSummary summary(BoundedImapProtocol p, SummaryParser parser, byte[] b, int from, int to,
+                                          long uidValidity, FetchSpec spec, String server) throws IOException {
         MessageSummary parsed;
         try {
             parsed = parser.parse(b, from, to);
         } catch (SummaryParser.Unparsed | RuntimeException fast) { // the latter a parser bug: Angus decides
             String text = latin1(b, from, to);
             try {
-                String unsafe = ResponseSafety.problem(b, from, to);
-                if (unsafe != null) {
-                    throw new ProtocolException(unsafe); // Angus's parser would spin on it
-                }
-                parsed = summary(new FetchResponse(new IMAPResponse(text), null, p), uidValidity);
-            } catch (IOException | ProtocolException | RuntimeException angus) {
+                // Angus's parser, on the exact bytes; refused where it would spin (ResponseSafety)
+                parsed = p.parseCurrent() instanceof FetchResponse fr ? summary(fr, uidValidity) : null;
+            } catch (ProtocolException | RuntimeException angus) {
                 // Angus would drop the answer (and the message with it); keep the message with what can be read
                 parsed = readable(parser, b, from, to, text, uidValidity);
                 if (parsed == null) {

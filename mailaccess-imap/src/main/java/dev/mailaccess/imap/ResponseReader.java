@@ -32,6 +32,7 @@ final class ResponseReader {
     private int limit;
     private int responseStart;
     private int responseEnd;
+    private long literalLeft;
 
     ResponseReader(InputStream in, ServerLimits limits, TransferClock clock) {
         this.in = in;
@@ -67,6 +68,58 @@ final class ResponseReader {
      * @throws dev.mailaccess.angus.internal.TooSlowIOException when the server sends too slowly or too long
      */
     void next() throws IOException {
+        read(Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads the next response like {@link #next()}, except that a literal longer than {@code streamAbove} is not
+     * held: the reader stops in front of it and returns true, with {@link #start()} and {@link #end()} spanning the
+     * response up to it (the line that announces it, without its line end). {@link #readLiteral} then hands out its
+     * bytes straight from the connection, and {@link #next()} after it reads the rest of the response. Returns false
+     * when it read a whole response, as {@link #next()} does. No size bound applies to a streamed literal: it is
+     * never in memory.
+     */
+    boolean nextStreaming(long streamAbove) throws IOException {
+        return read(streamAbove);
+    }
+
+    /** Bytes of the literal {@link #nextStreaming} stopped in front of that are not read yet. */
+    long literalLeft() {
+        return literalLeft;
+    }
+
+    /**
+     * Reads up to {@code len} bytes of the literal {@link #nextStreaming} stopped in front of: first what is
+     * buffered, then straight from the connection into {@code b}.
+     *
+     * @return the number of bytes read, or -1 when the literal is read to its end
+     */
+    int readLiteral(byte[] b, int off, int len) throws IOException {
+        if (literalLeft == 0) {
+            return -1;
+        }
+        int want = (int) Math.min(len, literalLeft);
+        int n;
+        if (limit > start) {
+            n = Math.min(want, limit - start);
+            System.arraycopy(buf, start, b, off, n);
+            start += n;
+        } else {
+            long before = clock.now();
+            n = in.read(b, off, want);
+            if (n < 0) {
+                throw new EOFException("the IMAP server closed the connection in the middle of a literal");
+            }
+            clock.arrived(n, clock.now() - before);
+        }
+        literalLeft -= n;
+        return n;
+    }
+
+    private boolean read(long streamAbove) throws IOException {
+        if (literalLeft > 0) {
+            throw new IllegalStateException("a streamed literal has " + literalLeft + " bytes left to read");
+        }
         if (start == limit) {
             start = limit = 0;
             if (buf.length > KEEP) {
@@ -97,7 +150,14 @@ final class ResponseReader {
                 responseStart = start;
                 responseEnd = lf > start && buf[lf - 1] == '\r' ? lf - 1 : lf;
                 start = lf + 1;
-                return;
+                return false;
+            }
+            if (literal > streamAbove) {
+                responseStart = start;
+                responseEnd = lf > start && buf[lf - 1] == '\r' ? lf - 1 : lf;
+                start = lf + 1;
+                literalLeft = literal;
+                return true;
             }
             literals += literal;
             if (literals > limits.maxLiteralBytes()) {

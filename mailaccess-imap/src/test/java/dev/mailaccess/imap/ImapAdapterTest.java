@@ -371,7 +371,7 @@ class ImapAdapterTest {
     @Test
     void openMessageIsByteExactStreamedAndDoesNotSetSeen() throws IOException {
         String user = fixture.newUser();
-        // Larger than one 256 KB chunk so that streaming takes several partial FETCHes.
+        // Larger than a small section (read whole with its answer): its literal streams from the connection.
         StringBuilder body = new StringBuilder();
         for (int i = 0; body.length() < 600_000; i++) {
             body.append("line ").append(i).append(" of a long message\r\n");
@@ -389,7 +389,7 @@ class ImapAdapterTest {
             assertThat(read).isEqualTo(stored);
             assertThat(read).isEqualTo(raw);
             assertThat(proxy.commands()).allMatch(c -> !c.contains("BODY[") && !c.contains("RFC822 "));
-            assertThat(proxy.commands()).anyMatch(c -> c.contains("BODY.PEEK[]<262144.262144>"));
+            assertThat(proxy.commands()).singleElement().satisfies(c -> assertThat(c).contains("BODY.PEEK[]"));
 
             byte[] range = readAll(inbox.openMessage(refs.get(0), 262_000, 1000));
             assertThat(range).isEqualTo(java.util.Arrays.copyOfRange(stored, 262_000, 263_000));
@@ -522,6 +522,47 @@ class ImapAdapterTest {
                 assertThat(s.internalDate().truncatedTo(ChronoUnit.SECONDS)).isEqualTo(when);
                 assertThat(readAll(inbox.openMessage(appended.get()))).isEqualTo(raw);
             }
+        }
+    }
+
+    @Test
+    void aStreamedMessageOwnsTheConnectionUntilItEndsAndNeverDesynchronisesIt() throws IOException {
+        String user = fixture.newUser();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 2_000_000; i++) {
+            body.append("line ").append(i).append(" of a long message, with \u00fc in it\r\n");
+        }
+        byte[] raw = text("big", "alice@example.org", body.toString());
+        fixture.deliver(user, "INBOX", raw, Flags.NONE);
+        fixture.deliver(user, "INBOX", simple("small"), Flags.NONE);
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture.host(), fixture.port("imap"));
+             Mailbox mb = MailAccess.connect(fixture.config("imap", user).port(proxy.port()).build());
+             MailFolder inbox = mb.inbox()) {
+            List<MessageRef> refs = inbox.refs();
+            byte[] stored = fixture.messages(user, "INBOX").get(0);
+
+            // read a little, then use the folder: the rest of the answer is read and dropped first
+            InputStream partly = inbox.openMessage(refs.get(0));
+            byte[] first = partly.readNBytes(10_000);
+            assertThat(first).isEqualTo(java.util.Arrays.copyOf(stored, 10_000));
+            assertThat(inbox.summaries(FetchSpec.LIST)).extracting(m -> m.envelope().subject())
+                    .containsExactly("big", "small");
+            assertThatThrownBy(() -> partly.readNBytes(10)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("another command");
+            partly.close();
+
+            // close early: the connection is given back in step
+            InputStream closedEarly = inbox.openMessage(refs.get(0));
+            closedEarly.readNBytes(100);
+            closedEarly.close();
+            proxy.resetCounts();
+            assertThat(readAll(inbox.openMessage(refs.get(1)))).isEqualTo(fixture.messages(user, "INBOX").get(1));
+            assertThat(proxy.commands()).hasSize(1);
+
+            // read whole, twice in a row, byte for byte
+            assertThat(readAll(inbox.openMessage(refs.get(0)))).isEqualTo(stored);
+            assertThat(readAll(inbox.openMessage(refs.get(0), 1_000_000, 500_000)))
+                    .isEqualTo(java.util.Arrays.copyOfRange(stored, 1_000_000, 1_500_000));
         }
     }
 
