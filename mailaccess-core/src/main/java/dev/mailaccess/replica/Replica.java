@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import dev.mailaccess.AccessMode;
 import dev.mailaccess.Capability;
@@ -19,12 +19,13 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ConnectionException;
 import dev.mailaccess.internal.HeaderText;
+import dev.mailaccess.internal.Sha256;
+import dev.mailaccess.replica.ReplicaStore.FolderState;
+import dev.mailaccess.replica.ReplicaStore.Rec;
+import dev.mailaccess.replica.ReplicaStore.Status;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
 import dev.mailaccess.store.Maildir;
-import dev.mailaccess.sync.ReplicaStore.FolderState;
-import dev.mailaccess.sync.ReplicaStore.Rec;
-import dev.mailaccess.sync.ReplicaStore.Status;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -1768,7 +1769,7 @@ public final class Replica implements AutoCloseable {
                             FetchSpec.Item.SIZE))) {
                         bigEnvelopes.put(m.ref().uidl(), m);
                     }
-                    keepHeaderBlocks(fs, f, big, ref -> "p" + OfflineFetch.hash(ref.uidl()).substring(0, 32), Map.of());
+                    keepHeaderBlocks(fs, f, big, ref -> "p" + Sha256.hex(ref.uidl()).substring(0, 32), Map.of());
                 }
             }
             Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
@@ -1778,7 +1779,7 @@ public final class Replica implements AutoCloseable {
                 }
                 Rec r = new Rec();
                 r.uidl = m.ref().uidl();
-                r.key = "p" + OfflineFetch.hash(r.uidl).substring(0, 32);
+                r.key = "p" + Sha256.hex(r.uidl).substring(0, 32);
                 r.flags = Flags.NONE;
                 r.base = Flags.NONE;
                 r.size = m.size();

@@ -1,7 +1,8 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.internal.Sha256;
 import dev.mailaccess.store.Maildir;
 
 import java.io.IOException;
@@ -131,7 +132,7 @@ final class ReplicaStore {
             }
         }
         if (sb.length() > 120) {
-            return "%h" + OfflineFetch.hash(name).substring(0, 40); // "%h" is never produced by the escaping
+            return "%h" + Sha256.hex(name).substring(0, 40); // "%h" is never produced by the escaping
         }
         return sb.toString();
     }
