@@ -339,8 +339,8 @@ public final class Replica implements AutoCloseable {
     private ReplicaMessage toMessage(FolderState fs, Rec r) {
         Path file = fs.files.get(r.key);
         Path head = file == null ? headFile(fs, r) : null;
-        Map<String, String> h = file != null ? ReplicaStore.headers(file)
-                : Files.exists(head) ? ReplicaStore.headers(head) : Map.of();
+        Map<String, String> h = file != null ? StoredHeaders.headers(file)
+                : Files.exists(head) ? StoredHeaders.headers(head) : Map.of();
         String subject;
         String from;
         if (file == null && h.isEmpty() && r.envelope != null) {
@@ -489,7 +489,7 @@ public final class Replica implements AutoCloseable {
         FolderState fs = state(folder);
         for (String id : ids) {
             Rec r = rec(fs, id);
-            log("FLAGS", fs.name, r.key, ReplicaStore.flagsToken(r.flags.plus(flags)));
+            log("FLAGS", fs.name, r.key, ReplicaFlags.flagsToken(r.flags.plus(flags)));
         }
     }
 
@@ -498,7 +498,7 @@ public final class Replica implements AutoCloseable {
         FolderState fs = state(folder);
         for (String id : ids) {
             Rec r = rec(fs, id);
-            log("FLAGS", fs.name, r.key, ReplicaStore.flagsToken(r.flags.minus(flags)));
+            log("FLAGS", fs.name, r.key, ReplicaFlags.flagsToken(r.flags.minus(flags)));
         }
     }
 
@@ -561,7 +561,7 @@ public final class Replica implements AutoCloseable {
                     + "with fetchBody before you " + op.toLowerCase(Locale.ROOT) + " it to " + target);
         }
         String newKey = newKey();
-        log(op, src.name, r.key, dst.name, newKey, ReplicaStore.flagsToken(r.flags), r.msgId,
+        log(op, src.name, r.key, dst.name, newKey, ReplicaFlags.flagsToken(r.flags), r.msgId,
                 Long.toString(r.size), r.downloaded ? "1" : "0", serverMove ? "1" : "0", r.envelope);
         return newKey;
     }
@@ -589,7 +589,7 @@ public final class Replica implements AutoCloseable {
         } catch (IOException e) {
             throw new Maildir.StoreException("cannot read the message to append: " + e.getMessage(), e);
         }
-        log("APPEND", fs.name, key, ReplicaStore.flagsToken(flags));
+        log("APPEND", fs.name, key, ReplicaFlags.flagsToken(flags));
         return key;
     }
 
@@ -650,7 +650,7 @@ public final class Replica implements AutoCloseable {
                 }
                 Rec r = fs.recs.get(a[1]);
                 if (r != null && r.status == Status.LIVE) {
-                    r.flags = ReplicaStore.parseFlags(a[2]);
+                    r.flags = ReplicaFlags.parseFlags(a[2]);
                     Path file = fs.files.get(r.key);
                     if (file != null) {
                         ReplicaStore.placeFile(fs, r, file, fsync);
@@ -680,8 +680,8 @@ public final class Replica implements AutoCloseable {
                     if (file != null) {
                         Rec r = new Rec();
                         r.key = a[1];
-                        r.flags = ReplicaStore.parseFlags(a[2]);
-                        r.msgId = ReplicaStore.headers(file).getOrDefault("message-id", "");
+                        r.flags = ReplicaFlags.parseFlags(a[2]);
+                        r.msgId = StoredHeaders.headers(file).getOrDefault("message-id", "");
                         fs.recs.put(r.key, r);
                         ReplicaStore.placeFile(fs, r, file, fsync);
                     }
@@ -696,7 +696,7 @@ public final class Replica implements AutoCloseable {
                     if (!dst.recs.containsKey(a[3])) {
                         Rec r = new Rec();
                         r.key = a[3];
-                        r.flags = ReplicaStore.parseFlags(a[4]);
+                        r.flags = ReplicaFlags.parseFlags(a[4]);
                         r.msgId = a[5];
                         r.size = Long.parseLong(a[6]);
                         r.downloaded = a[7].equals("1");
@@ -1048,7 +1048,7 @@ public final class Replica implements AutoCloseable {
             Rec r = new Rec();
             r.key = newKey();
             r.flags = Maildir.flagsOf(p);
-            r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+            r.msgId = StoredHeaders.headers(p).getOrDefault("message-id", "");
             fs.recs.put(r.key, r);
             ReplicaStore.placeFile(fs, r, p, fsync);
             fs.dirty = true;
@@ -1073,11 +1073,11 @@ public final class Replica implements AutoCloseable {
             r = new Rec();
             r.key = key;
             r.flags = Maildir.flagsOf(p);
-            r.msgId = ReplicaStore.headers(p).getOrDefault("message-id", "");
+            r.msgId = StoredHeaders.headers(p).getOrDefault("message-id", "");
             fs.recs.put(key, r);
             fs.dirty = true;
         } else {
-            Flags fromName = ReplicaStore.withSystemOf(r.flags, p);
+            Flags fromName = ReplicaFlags.withSystemOf(r.flags, p);
             if (!fromName.equals(r.flags)) {
                 r.flags = fromName;
                 fs.dirty = true;
@@ -1407,7 +1407,7 @@ public final class Replica implements AutoCloseable {
             removes.forEach((flags, refs) -> f.removeFlags(refs, flags));
             for (Rec r : changed) {
                 Flags server = serverFlags.getOrDefault(r.uid, r.base);
-                Flags merged = ReplicaStore.merge(r.base, r.flags, server);
+                Flags merged = ReplicaFlags.merge(r.base, r.flags, server);
                 if (!merged.equals(r.flags)) {
                     c.notes.add(fs.name + ": " + r.key + " merged flags with the server's");
                 }
@@ -1461,7 +1461,7 @@ public final class Replica implements AutoCloseable {
                 if (r == null || r.status != Status.LIVE || fresh.containsKey(e.getKey())) {
                     continue;
                 }
-                Flags merged = ReplicaStore.merge(r.base, r.flags, e.getValue());
+                Flags merged = ReplicaFlags.merge(r.base, r.flags, e.getValue());
                 if (!merged.equals(r.flags)) {
                     c.flagsPulled++;
                 }
@@ -1562,11 +1562,11 @@ public final class Replica implements AutoCloseable {
             Rec r = wanted.get(ref);
             Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
             if (existing != null) {
-                r.msgId = ReplicaStore.headers(existing).getOrDefault("message-id", "");
+                r.msgId = StoredHeaders.headers(existing).getOrDefault("message-id", "");
                 fs.recs.put(r.key, r);
                 ReplicaStore.placeFile(fs, r, existing, false);
             } else {
-                Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaStore.letters(r.flags),
+                Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaFlags.letters(r.flags),
                         receivedDate.apply(ref));
                 r.msgId = head.header("message-id");
                 String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>

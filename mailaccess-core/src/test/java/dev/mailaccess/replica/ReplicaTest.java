@@ -184,18 +184,6 @@ class ReplicaTest {
     }
 
     @Test
-    void mergeIsPerFlagAndLocalWinsABothSidedChange() {
-        Flags base = Flags.of(Flag.SEEN).plus(Flags.keywords("k1"));
-        Flags local = Flags.of(Flag.FLAGGED).plus(Flags.keywords("k1", "k2")); // -SEEN +FLAGGED +k2
-        Flags server = Flags.of(Flag.SEEN, Flag.ANSWERED); // +ANSWERED -k1
-        assertThat(ReplicaStore.merge(base, local, server))
-                .isEqualTo(Flags.of(List.of(Flag.FLAGGED, Flag.ANSWERED), List.of("k2")));
-        // local set vs server clear of the same flag since the last sync: local wins
-        assertThat(ReplicaStore.merge(Flags.NONE, Flags.of(Flag.SEEN), Flags.NONE)).isEqualTo(Flags.of(Flag.SEEN));
-        assertThat(ReplicaStore.merge(Flags.of(Flag.SEEN), Flags.NONE, Flags.of(Flag.SEEN))).isEqualTo(Flags.NONE);
-    }
-
-    @Test
     void searchRunsOfflineOnLocalFilesAndFlags() {
         Replica r = Replica.open(tmp.resolve("r"), false);
         r.createLocalFolder("F");
@@ -321,29 +309,5 @@ class ReplicaTest {
             assertThat(again.messages("F")).extracting(ReplicaMessage::subject).containsExactlyInAnyOrder("a",
                     "sneaked");
         }
-    }
-
-    @Test
-    void oneHeaderIsReadAsTheWholeHeaderParseReadsIt() {
-        List<String> heads = List.of(
-                "Subject: x\r\nMessage-ID: <a@b>\r\n\r\nMessage-ID: <body@b>\r\n",
-                "message-id:<lower@b>\nSubject: y\n\nbody",
-                "MESSAGE-ID: \r\n  <folded@b>\r\n\t(comment)\r\nX: y\r\n\r\n",
-                "Message-ID: <first@b>\r\nMessage-ID: <second@b>\r\n\r\n",
-                "Message-ID : <spaced@b>\r\n\r\n",
-                " Message-ID: <continuation@b>\r\n\r\n",
-                "Subject: no id\r\n\r\n",
-                "Message-ID: <truncated@b",
-                "Message-IDs: <other@b>\r\n\r\n",
-                "",
-                "\r\nMessage-ID: <after-blank@b>\r\n");
-        for (String h : heads) {
-            byte[] bytes = h.getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).as(h)
-                    .isEqualTo(ReplicaStore.headers(bytes).getOrDefault("message-id", ""));
-        }
-        byte[] bytes = heads.get(0).getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).isEqualTo("<a@b>");
-        assertThat(ReplicaStore.header(bytes, 12, "message-id")).isEmpty(); // only the bytes given count
     }
 }
