@@ -18,7 +18,6 @@ import dev.mailaccess.MessageGoneException;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ConnectionException;
-import dev.mailaccess.internal.HeaderText;
 import dev.mailaccess.internal.Sha256;
 import dev.mailaccess.replica.ReplicaStore.FolderState;
 import dev.mailaccess.replica.ReplicaStore.Rec;
@@ -27,30 +26,20 @@ import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
 import dev.mailaccess.store.Maildir;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Disconnected mode: a local replica of chosen folders of one account that can be read and changed with no
@@ -133,34 +122,25 @@ public final class Replica implements AutoCloseable {
     private static final String POP3_ONLY_HERE = "kept on this machine only; another client will not see them";
 
     private final Path root;
+    private final ReplicaLock lock;
+    private final ReplicaFolders folders;
+    private final Journal journal;
+    private final MaildirScan scan;
+    private final OfflineChanges changes;
+    private final ReplicaMessages messages;
+    private final ReplicaSearch search;
     private final boolean fsync;
-    private final Path journalFile;
-    /** Holds the operating-system lock on {@code <root>/lock} while open. */
-    private FileChannel lockChannel;
-    private final Map<String, FolderState> folders = new LinkedHashMap<>();
-    private String protocol = "";
-    private long maxMessageSize;
-    private boolean deleteOnPop3Server = true;
-    private long nextSeq = 1;
-    private int journalEntries;
-    /** Whether the journal file is known to be empty, so a checkpoint need not rewrite it. */
-    private boolean journalEmptyOnDisk;
-    /**
-     * Parsed messages of recent offline searches, so that a series of searches does not read and parse every file
-     * again: keyed by file, its size and mtime and the facts, so a renamed, changed or re-flagged file is a miss.
-     * Bounded by the files' bytes (least recently used out; a file larger than an eighth of the budget is not kept).
-     */
-    private final LinkedHashMap<SearchKey, SearchableMessage> searchCache = new LinkedHashMap<>(256, 0.75f, true);
-    private long searchCacheBytes;
-    private static final long SEARCH_CACHE_BYTES = 32L << 20;
 
-    private record SearchKey(Path file, long length, long mtime, SearchableMessage.Facts facts) {
-    }
-
-    private Replica(Path root, boolean fsync) {
+    private Replica(Path root, boolean fsync, ReplicaLock lock) {
         this.root = root;
+        this.lock = lock;
+        this.folders = new ReplicaFolders(root, fsync);
+        this.journal = new Journal(folders, lock);
+        this.scan = new MaildirScan(fsync);
+        this.changes = new OfflineChanges(folders, journal);
+        this.messages = new ReplicaMessages(folders);
+        this.search = new ReplicaSearch(folders, messages);
         this.fsync = fsync;
-        this.journalFile = root.resolve("journal");
     }
 
     /** Opens (creating if needed) the replica in a directory, replaying its journal. */
@@ -170,55 +150,26 @@ public final class Replica implements AutoCloseable {
 
     /** Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests only). */
     public static Replica open(Path directory, boolean fsync) {
-        Replica r = new Replica(directory.toAbsolutePath().normalize(), fsync);
-        r.lock();
+        Path root = directory.toAbsolutePath().normalize();
+        ReplicaLock lock = ReplicaLock.take(root);
         try {
+            Replica r = new Replica(root, fsync, lock);
             r.load();
+            return r;
         } catch (RuntimeException e) {
-            r.unlock();
+            lock.release();
             throw e;
         }
-        return r;
     }
 
-    /** @throws ReplicaInUseException if another Replica, in this process or another, has the directory open */
-    private void lock() {
-        try {
-            Files.createDirectories(root);
-            lockChannel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot open the replica " + root + ": " + e.getMessage(), e);
+    /** The committed state, then the journal's changes over it, then what other mail clients did meanwhile. */
+    private void load() {
+        folders.load();
+        journal.replay();
+        for (FolderState fs : folders.all()) {
+            scan.scan(fs);
         }
-        FileLock held;
-        try {
-            held = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            held = null; // this process already holds it
-        } catch (IOException e) {
-            unlock();
-            throw new Maildir.StoreException("cannot lock the replica " + root + ": " + e.getMessage(), e);
-        }
-        if (held == null) {
-            unlock();
-            throw new ReplicaInUseException(root);
-        }
-    }
-
-    private void unlock() {
-        try {
-            if (lockChannel != null) {
-                lockChannel.close(); // releases the lock
-            }
-        } catch (IOException ignored) {
-            // the lock ends with the channel in any case
-        }
-        lockChannel = null;
-    }
-
-    private void checkOpen() {
-        if (lockChannel == null) {
-            throw new IllegalStateException("the replica " + root + " is closed");
-        }
+        journal.checkpoint();
     }
 
     /** The replica directory. */
@@ -230,13 +181,13 @@ public final class Replica implements AutoCloseable {
 
     /** Adds a server folder to mirror (from the next sync on). */
     public synchronized Replica mirror(String folder) {
-        addFolder(folder, false);
+        folders.add(folder, false);
         return this;
     }
 
     /** Adds a local-only folder: never synchronised, its messages stay on this machine. */
     public synchronized Replica createLocalFolder(String folder) {
-        addFolder(folder, true);
+        folders.add(folder, true);
         return this;
     }
 
@@ -250,26 +201,26 @@ public final class Replica implements AutoCloseable {
         if (bytes < 0) {
             throw new IllegalArgumentException("size limit must not be negative");
         }
-        this.maxMessageSize = bytes;
-        saveMeta();
+        folders.maxMessageSize = bytes;
+        folders.saveMeta();
         return this;
     }
 
     /** Over POP3: whether a local delete becomes DELE on the server at the next sync (default true). */
     public synchronized Replica deleteOnPop3Server(boolean delete) {
-        this.deleteOnPop3Server = delete;
-        saveMeta();
+        folders.deleteOnPop3Server = delete;
+        folders.saveMeta();
         return this;
     }
 
     /** The replica's folders, synchronised and local-only, in the order they were added. */
     public synchronized List<String> folders() {
-        return folders.values().stream().map(f -> f.name).toList();
+        return folders.all().stream().map(f -> f.name).toList();
     }
 
     /** True for a local-only folder. */
     public synchronized boolean isLocalOnly(String folder) {
-        return state(folder).local;
+        return folders.state(folder).local;
     }
 
     /** The local directory name of a folder name (see the class comment); always a single safe path segment. */
@@ -279,12 +230,12 @@ public final class Replica implements AutoCloseable {
 
     /** The Maildir directory of a replica folder. */
     public synchronized Path maildir(String folder) {
-        return state(folder).maildir.root();
+        return folders.state(folder).maildir.root();
     }
 
     /** The protocol of the last sync ({@code imap} or {@code pop3}), empty before the first. */
     public synchronized String protocol() {
-        return protocol;
+        return folders.protocol;
     }
 
     /**
@@ -306,74 +257,22 @@ public final class Replica implements AutoCloseable {
 
     /** {@link #capabilities(CapabilitySet)} for the protocol of the last sync, from its static capabilities. */
     public synchronized CapabilitySet capabilities() {
-        if (protocol.isEmpty()) {
+        if (folders.protocol.isEmpty()) {
             throw new IllegalStateException("the replica has not been synchronised yet; its protocol is unknown");
         }
-        return capabilities(MailAccess.capabilitiesOf(protocol));
+        return capabilities(MailAccess.capabilitiesOf(folders.protocol));
     }
 
     // ---------------------------------------------------------------- offline reading
 
     /** The messages of a folder from local data, server order first (by UID), then local-only ones. */
     public synchronized List<ReplicaMessage> messages(String folder) {
-        FolderState fs = state(folder);
-        List<ReplicaMessage> out = new ArrayList<>();
-        for (Rec r : live(fs)) {
-            out.add(toMessage(fs, r));
-        }
-        return out;
-    }
-
-    private static List<Rec> live(FolderState fs) {
-        return fs.recs.values().stream().filter(r -> r.status == Status.LIVE)
-                .sorted(Comparator.comparing((Rec r) -> r.uid == 0 && r.uidl == null)
-                        .thenComparingLong(r -> r.uid).thenComparing(r -> r.key)).toList();
+        return messages.list(folder);
     }
 
     /** One message by its local id. */
     public synchronized ReplicaMessage message(String folder, String id) {
-        FolderState fs = state(folder);
-        return toMessage(fs, rec(fs, id));
-    }
-
-    private ReplicaMessage toMessage(FolderState fs, Rec r) {
-        Path file = fs.files.get(r.key);
-        Path head = file == null ? headFile(fs, r) : null;
-        Map<String, String> h = file != null ? StoredHeaders.headers(file)
-                : Files.exists(head) ? StoredHeaders.headers(head) : Map.of();
-        String subject;
-        String from;
-        if (file == null && h.isEmpty() && r.envelope != null) {
-            // the server's envelope, decoded when it was listed
-            String[] e = r.envelope.split("\t", -1);
-            subject = e[0];
-            from = e.length > 1 ? e[1] : "";
-            h = Map.of("date", e.length > 2 ? e[2] : "");
-        } else {
-            subject = HeaderText.decode(h.getOrDefault("subject", ""));
-            from = String.join(", ", HeaderText.addresses(h.getOrDefault("from", "")));
-        }
-        MessageRef ref = serverRef(fs, r);
-        boolean pending = !fs.local && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(protocol)));
-        return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, subject, from, h.getOrDefault("date", ""),
-                r.msgId, r.downloaded, pending, modified(file != null ? file : head));
-    }
-
-    private static Instant modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toInstant();
-        } catch (IOException e) {
-            return null; // nothing stored (yet), or renamed by another Maildir client since the scan
-        }
-    }
-
-    private static MessageRef serverRef(FolderState fs, Rec r) {
-        if (!fs.local && r.uid > 0 && fs.uidValidity > 0) {
-            return MessageRef.imap(fs.uidValidity, r.uid);
-        } else if (!fs.local && r.uidl != null) {
-            return MessageRef.pop3(r.uidl);
-        }
-        return null;
+        return messages.one(folder, id);
     }
 
     /**
@@ -382,24 +281,13 @@ public final class Replica implements AutoCloseable {
      * @throws IllegalStateException if its body was not downloaded (size limit); see {@link #fetchBody}
      */
     public synchronized InputStream openMessage(String folder, String id) {
-        FolderState fs = state(folder);
-        Rec r = rec(fs, id);
-        Path file = fs.files.get(r.key);
-        if (!r.downloaded || file == null) {
-            throw new IllegalStateException("message " + id + " in " + folder + " is larger than the size limit and "
-                    + "was not downloaded; fetch it with fetchBody while connected");
-        }
-        try {
-            return Files.newInputStream(file);
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return messages.open(folder, id);
     }
 
     /** Downloads and keeps the body of a message recorded without it (size limit). Needs a connection. */
     public synchronized void fetchBody(Mailbox mailbox, String folder, String id) {
-        FolderState fs = state(folder);
-        Rec r = rec(fs, id);
+        FolderState fs = folders.state(folder);
+        Rec r = ReplicaFolders.rec(fs, id);
         if (r.downloaded) {
             return;
         }
@@ -409,9 +297,9 @@ public final class Replica implements AutoCloseable {
             r.downloaded = true;
             r.envelope = null;
             ReplicaStore.placeFile(fs, r, p, fsync);
-            Files.deleteIfExists(headFile(fs, r));
+            Files.deleteIfExists(folders.headerBlocks.file(fs, r));
             fs.dirty = true;
-            commitStates();
+            folders.commitStates();
         } catch (IOException e) {
             throw new ConnectionException("download of " + ref + " failed: " + e.getMessage(), true, e);
         }
@@ -426,80 +314,19 @@ public final class Replica implements AutoCloseable {
      * @return local ids of the matching messages, in {@link #messages} order
      */
     public synchronized List<String> search(String folder, SearchQuery query) {
-        FolderState fs = state(folder);
-        List<String> out = new ArrayList<>();
-        for (Rec r : live(fs)) {
-            Path file = fs.files.get(r.key);
-            // the message view reads the file's headers: only needed for one kept without its body
-            ReplicaMessage m = file != null ? null : toMessage(fs, r);
-            SearchableMessage sm;
-            try {
-                Path timed = file != null ? file : Files.exists(headFile(fs, r)) ? headFile(fs, r) : null;
-                java.nio.file.attribute.BasicFileAttributes a = timed == null ? null : Files.readAttributes(timed,
-                        java.nio.file.attribute.BasicFileAttributes.class);
-                // the file's modification time is the server's INTERNALDATE (or when it arrived here)
-                SearchableMessage.Facts facts = new SearchableMessage.Facts(serverRef(fs, r), r.flags,
-                        a == null ? null : a.lastModifiedTime().toInstant(), r.size, null);
-                if (file != null) {
-                    SearchKey key = new SearchKey(file, a.size(), a.lastModifiedTime().toMillis(), facts);
-                    sm = searchCache.get(key);
-                    if (sm == null) {
-                        sm = SearchableMessage.of(Files.readAllBytes(file), facts);
-                        cacheForSearch(key, sm);
-                    }
-                } else if (Files.exists(headFile(fs, r))) {
-                    sm = SearchableMessage.headersOnly(Files.readAllBytes(headFile(fs, r)), facts);
-                } else {
-                    String head = "Subject: " + m.subject() + "\r\nFrom: " + m.from() + "\r\nDate: " + m.date()
-                            + "\r\nMessage-ID: " + m.messageId() + "\r\n\r\n";
-                    sm = SearchableMessage.headersOnly(head.getBytes(StandardCharsets.UTF_8), facts);
-                }
-            } catch (IOException e) {
-                throw new Maildir.StoreException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            try {
-                if (sm.matches(query)) {
-                    out.add(r.key);
-                }
-            } catch (IllegalStateException e) {
-                throw new IllegalStateException("message " + r.key + " in " + folder + " was kept without its body "
-                        + "(size limit); fetch it with fetchBody to search its text: " + e.getMessage(), e);
-            }
-        }
-        return out;
-    }
-
-    private void cacheForSearch(SearchKey key, SearchableMessage sm) {
-        if (key.length() > SEARCH_CACHE_BYTES / 8) {
-            return;
-        }
-        searchCache.put(key, sm);
-        searchCacheBytes += key.length();
-        var it = searchCache.keySet().iterator();
-        while (searchCacheBytes > SEARCH_CACHE_BYTES && it.hasNext()) {
-            searchCacheBytes -= it.next().length();
-            it.remove();
-        }
+        return search.search(folder, query);
     }
 
     // ---------------------------------------------------------------- offline changes
 
     /** Adds flags and keywords to messages, offline. */
     public synchronized void addFlags(String folder, Collection<String> ids, Flags flags) {
-        FolderState fs = state(folder);
-        for (String id : ids) {
-            Rec r = rec(fs, id);
-            log("FLAGS", fs.name, r.key, ReplicaFlags.flagsToken(r.flags.plus(flags)));
-        }
+        changes.addFlags(folder, ids, flags);
     }
 
     /** Removes flags and keywords from messages, offline. */
     public synchronized void removeFlags(String folder, Collection<String> ids, Flags flags) {
-        FolderState fs = state(folder);
-        for (String id : ids) {
-            Rec r = rec(fs, id);
-            log("FLAGS", fs.name, r.key, ReplicaFlags.flagsToken(r.flags.minus(flags)));
-        }
+        changes.removeFlags(folder, ids, flags);
     }
 
     /** Marks messages {@code \Deleted}, offline; they stay until {@link #expunge}. */
@@ -509,19 +336,12 @@ public final class Replica implements AutoCloseable {
 
     /** Removes exactly these messages, offline; on the next sync they are expunged on the server. */
     public synchronized void expunge(String folder, Collection<String> ids) {
-        FolderState fs = state(folder);
-        for (String id : ids) {
-            log("EXPUNGE", fs.name, rec(fs, id).key);
-        }
+        changes.expunge(folder, ids);
     }
 
     /** Removes every message marked {@code \Deleted} in a folder, offline. */
     public synchronized int expungeDeleted(String folder) {
-        FolderState fs = state(folder);
-        List<String> ids = fs.recs.values().stream()
-                .filter(r -> r.status == Status.LIVE && r.flags.contains(Flag.DELETED)).map(r -> r.key).toList();
-        expunge(folder, ids);
-        return ids.size();
+        return changes.expungeDeleted(folder);
     }
 
     /**
@@ -533,7 +353,7 @@ public final class Replica implements AutoCloseable {
      * @throws IllegalStateException if the message was not downloaded and cannot be moved offline
      */
     public synchronized String move(String folder, String id, String target) {
-        return moveOrCopy("MOVE", folder, id, target);
+        return changes.moveOrCopy("MOVE", folder, id, target);
     }
 
     /**
@@ -542,28 +362,7 @@ public final class Replica implements AutoCloseable {
      * @return the copy's id
      */
     public synchronized String copy(String folder, String id, String target) {
-        return moveOrCopy("COPY", folder, id, target);
-    }
-
-    private String moveOrCopy(String op, String folder, String id, String target) {
-        FolderState src = state(folder);
-        FolderState dst = state(target);
-        Rec r = rec(src, id);
-        if (src == dst) {
-            throw new IllegalArgumentException("source and target folder are the same: " + folder);
-        }
-        // into a synchronised folder: moved on the server; a body not downloaded yet into a local-only folder: fetched
-        // at the next sync, expunged on the server only after the local copy is durable
-        boolean serverMove = op.equals("MOVE") && !src.local && r.uid > 0 && !"pop3".equals(protocol)
-                && (!dst.local || !r.downloaded);
-        if (!r.downloaded && !serverMove) {
-            throw new IllegalStateException("message " + id + " was not downloaded (size limit): fetch its body "
-                    + "with fetchBody before you " + op.toLowerCase(Locale.ROOT) + " it to " + target);
-        }
-        String newKey = newKey();
-        log(op, src.name, r.key, dst.name, newKey, ReplicaFlags.flagsToken(r.flags), r.msgId,
-                Long.toString(r.size), r.downloaded ? "1" : "0", serverMove ? "1" : "0", r.envelope);
-        return newKey;
+        return changes.moveOrCopy("COPY", folder, id, target);
     }
 
     /**
@@ -573,521 +372,20 @@ public final class Replica implements AutoCloseable {
      * @return its id
      */
     public synchronized String append(String folder, InputStream rfc822, Flags flags) {
-        FolderState fs = state(folder);
-        String key = newKey();
-        try {
-            byte[] head = rfc822.readNBytes(64 * 1024);
-            InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), rfc822);
-            String headText = new String(head, StandardCharsets.ISO_8859_1);
-            if (!hasMessageId(headText)) {
-                String crlf = headText.contains("\r\n") ? "\r\n" : "\n";
-                byte[] id = ("Message-ID: <" + UUID.randomUUID() + "@replica.mailaccess>" + crlf)
-                        .getBytes(StandardCharsets.US_ASCII);
-                all = new SequenceInputStream(new ByteArrayInputStream(id), all);
-            }
-            fs.maildir.deliver(key, all);
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot read the message to append: " + e.getMessage(), e);
-        }
-        log("APPEND", fs.name, key, ReplicaFlags.flagsToken(flags));
-        return key;
-    }
-
-    private static boolean hasMessageId(String head) {
-        for (String line : head.split("\r?\n")) {
-            if (line.isEmpty()) {
-                return false;
-            }
-            if (line.regionMatches(true, 0, "Message-ID:", 0, 11)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String newKey() {
-        return "L" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    // ---------------------------------------------------------------- journal
-
-    /** Appends an entry to the journal (fsynced), then applies it. */
-    private void log(String op, String... args) {
-        checkOpen();
-        long seq = nextSeq++;
-        String line = encodeLine(op, seq, args);
-        try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ch.write(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-            if (fsync) {
-                ch.force(true);
-            }
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot write the replica journal " + journalFile + ": "
-                    + e.getMessage(), e);
-        }
-        apply(seq, op, args);
-        if (++journalEntries >= 256) {
-            checkpoint();
-        }
-    }
-
-    private static String encodeLine(String op, long seq, String[] args) {
-        StringBuilder sb = new StringBuilder().append(seq).append(' ').append(op);
-        for (String a : args) {
-            sb.append(' ').append(ReplicaStore.enc(a));
-        }
-        return sb.append('\n').toString();
-    }
-
-    /** Applies a journal entry to the folders that have not applied it yet. Idempotent per folder. */
-    private void apply(long seq, String op, String[] a) {
-        switch (op) {
-            case "FLAGS" -> {
-                FolderState fs = folders.get(a[0]);
-                if (fs == null || fs.applied >= seq) {
-                    return;
-                }
-                Rec r = fs.recs.get(a[1]);
-                if (r != null && r.status == Status.LIVE) {
-                    r.flags = ReplicaFlags.parseFlags(a[2]);
-                    Path file = fs.files.get(r.key);
-                    if (file != null) {
-                        ReplicaStore.placeFile(fs, r, file, fsync);
-                    }
-                }
-                touched(fs, seq);
-            }
-            case "EXPUNGE" -> {
-                FolderState fs = folders.get(a[0]);
-                if (fs == null || fs.applied >= seq) {
-                    return;
-                }
-                Rec r = fs.recs.get(a[1]);
-                if (r != null && r.status == Status.LIVE) {
-                    removeFile(fs, r);
-                    tombstone(fs, r, Status.EXPUNGE, null);
-                }
-                touched(fs, seq);
-            }
-            case "APPEND" -> {
-                FolderState fs = folders.get(a[0]);
-                if (fs == null || fs.applied >= seq) {
-                    return;
-                }
-                if (!fs.recs.containsKey(a[1])) {
-                    Path file = fs.maildir.find(a[1]);
-                    if (file != null) {
-                        Rec r = new Rec();
-                        r.key = a[1];
-                        r.flags = ReplicaFlags.parseFlags(a[2]);
-                        r.msgId = StoredHeaders.headers(file).getOrDefault("message-id", "");
-                        fs.recs.put(r.key, r);
-                        ReplicaStore.placeFile(fs, r, file, fsync);
-                    }
-                }
-                touched(fs, seq);
-            }
-            case "MOVE", "COPY" -> {
-                FolderState src = folders.get(a[0]);
-                FolderState dst = folders.get(a[2]);
-                boolean serverMove = a[8].equals("1");
-                if (dst != null && dst.applied < seq) {
-                    if (!dst.recs.containsKey(a[3])) {
-                        Rec r = new Rec();
-                        r.key = a[3];
-                        r.flags = ReplicaFlags.parseFlags(a[4]);
-                        r.msgId = a[5];
-                        r.size = Long.parseLong(a[6]);
-                        r.downloaded = a[7].equals("1");
-                        r.envelope = a.length > 9 ? a[9] : null;
-                        if (serverMove) {
-                            r.link = a[0] + "\n" + a[1];
-                        }
-                        Path file = dst.maildir.find(r.key);
-                        Path from = src == null ? null : src.files.get(a[1]);
-                        if (file == null && from != null && r.downloaded) {
-                            try (InputStream in = Files.newInputStream(from)) {
-                                file = dst.maildir.deliver(r.key, in);
-                                Files.setLastModifiedTime(file, Files.getLastModifiedTime(from)); // its received date
-                            } catch (IOException e) {
-                                throw new Maildir.StoreException("cannot copy " + from + ": " + e.getMessage(), e);
-                            }
-                        }
-                        if (file == null && r.downloaded) {
-                            // the source is gone and nothing was copied: nothing to record
-                            touched(dst, seq);
-                            return;
-                        }
-                        dst.recs.put(r.key, r);
-                        if (file != null) {
-                            ReplicaStore.placeFile(dst, r, file, fsync);
-                        }
-                    }
-                    touched(dst, seq);
-                }
-                if (op.equals("MOVE") && src != null && src.applied < seq) {
-                    Rec r = src.recs.get(a[1]);
-                    if (r != null && r.status == Status.LIVE) {
-                        removeFile(src, r);
-                        tombstone(src, r, serverMove ? Status.MOVED : Status.EXPUNGE,
-                                serverMove ? a[2] + "\n" + a[3] : null);
-                    }
-                    touched(src, seq);
-                }
-            }
-            default -> throw new Maildir.StoreException("unknown replica journal entry " + op, null);
-        }
-    }
-
-    private static void touched(FolderState fs, long seq) {
-        fs.applied = seq;
-        fs.dirty = true;
-    }
-
-    /** Turns a record into a tombstone, or drops it if the server never had it. */
-    private static void tombstone(FolderState fs, Rec r, Status status, String link) {
-        if (fs.local || (!r.onServer() && !r.pushed && !r.repair && !r.sent)) {
-            fs.recs.remove(r.key);
-            return;
-        }
-        r.status = status;
-        r.link = link;
-    }
-
-    private void removeFile(FolderState fs, Rec r) {
-        try {
-            Files.deleteIfExists(headFile(fs, r));
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot delete the headers of " + r.key + ": " + e.getMessage(), e);
-        }
-        Path file = fs.files.remove(r.key);
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-                if (fsync) {
-                    fsyncDir(file.getParent());
-                }
-            } catch (IOException e) {
-                throw new Maildir.StoreException("cannot delete " + file + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** Commits every changed folder state, then empties the journal. */
-    private void checkpoint() {
-        commitStates();
-        if (journalEntries > 0 || !journalEmptyOnDisk) {
-            Maildir.writeAtomically(journalFile, new byte[0], fsync);
-            journalEmptyOnDisk = true;
-        }
-        journalEntries = 0;
-    }
-
-    private void commitStates() {
-        for (FolderState fs : folders.values()) {
-            if (fs.dirty) {
-                ReplicaStore.save(fs, fsync);
-            }
-        }
+        return changes.append(folder, rfc822, flags);
     }
 
     /** Commits the state and empties the journal. */
     @Override
     public synchronized void close() {
-        if (lockChannel == null) {
+        if (!lock.held()) {
             return;
         }
         try {
-            checkpoint();
+            journal.checkpoint();
         } finally {
-            unlock();
+            lock.release();
         }
-    }
-
-    // ---------------------------------------------------------------- loading
-
-    private void load() {
-        try {
-            Files.createDirectories(root.resolve("state"));
-            Files.createDirectories(root.resolve("mail"));
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot create replica " + root + ": " + e.getMessage(), e);
-        }
-        Path meta = root.resolve("replica.meta");
-        List<String[]> folderLines = new ArrayList<>();
-        if (Files.exists(meta)) {
-            try {
-                for (String line : Files.readAllLines(meta, StandardCharsets.UTF_8)) {
-                    String[] p = line.split(" ");
-                    switch (p[0]) {
-                        case "protocol" -> protocol = ReplicaStore.dec(p[1]);
-                        case "maxsize" -> maxMessageSize = Long.parseLong(p[1]);
-                        case "popdelete" -> deleteOnPop3Server = p[1].equals("1");
-                        case "folder" -> folderLines.add(p);
-                        default -> {
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                throw new Maildir.StoreException("cannot read " + meta + ": " + e.getMessage(), null);
-            }
-        }
-        for (String[] p : folderLines) {
-            FolderState fs = newState(ReplicaStore.dec(p[1]), !p[2].equals("sync"));
-            fs.detached = p[2].equals("detached");
-            ReplicaStore.load(fs);
-            folders.put(fs.name, fs);
-        }
-        replayJournal();
-        for (FolderState fs : folders.values()) {
-            scan(fs);
-        }
-        checkpoint();
-    }
-
-    private FolderState newState(String name, boolean local) {
-        FolderState fs = new FolderState();
-        fs.name = name;
-        fs.local = local;
-        fs.safe = ReplicaStore.safeName(name);
-        Path dir = root.resolve("mail").resolve(fs.safe).normalize();
-        if (!dir.getParent().equals(root.resolve("mail"))) {
-            throw new IllegalArgumentException("folder name maps outside the replica: " + name);
-        }
-        fs.maildir = Maildir.open(dir, fsync);
-        fs.stateFile = root.resolve("state").resolve(fs.safe + ".state");
-        return fs;
-    }
-
-    private void addFolder(String name, boolean local) {
-        Objects.requireNonNull(name, "folder");
-        FolderState existing = folders.get(name);
-        if (existing != null) {
-            if (existing.detached && !local) {
-                return; // gone from the server earlier and kept here; sync() says so each time
-            }
-            if (existing.local != local) {
-                throw new IllegalArgumentException("folder " + name + " already exists as a "
-                        + (existing.local ? "local-only" : "synchronised") + " folder");
-            }
-            return;
-        }
-        for (FolderState fs : folders.values()) {
-            if (fs.safe.equals(ReplicaStore.safeName(name))) {
-                throw new IllegalArgumentException("folder " + name + " has the same local name as " + fs.name);
-            }
-        }
-        FolderState fs = newState(name, local);
-        fs.dirty = true;
-        folders.put(name, fs);
-        ReplicaStore.save(fs, fsync);
-        saveMeta();
-    }
-
-    private void saveMeta() {
-        StringBuilder sb = new StringBuilder("mailaccess-replica 1\n");
-        sb.append("protocol ").append(ReplicaStore.enc(protocol)).append('\n');
-        sb.append("maxsize ").append(maxMessageSize).append('\n');
-        sb.append("popdelete ").append(deleteOnPop3Server ? 1 : 0).append('\n');
-        for (FolderState fs : folders.values()) {
-            sb.append("folder ").append(ReplicaStore.enc(fs.name)).append(' ').append(fs.detached ? "detached" : fs.local ? "local" : "sync")
-                    .append('\n');
-        }
-        Maildir.writeAtomically(root.resolve("replica.meta"), sb.toString().getBytes(StandardCharsets.UTF_8), fsync);
-    }
-
-    private void replayJournal() {
-        String text;
-        try {
-            text = Files.readString(journalFile, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            text = "";
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot read " + journalFile + ": " + e.getMessage(), e);
-        }
-        journalEmptyOnDisk = text.isEmpty();
-        long maxApplied = folders.values().stream().mapToLong(f -> f.applied).max().orElse(0);
-        nextSeq = maxApplied + 1;
-        String[] lines = text.split("\n", -1);
-        if (lines.length > 1) {
-            // entries to apply: they find the messages' files through the folders' file index
-            for (FolderState fs : folders.values()) {
-                locateFiles(fs);
-            }
-        }
-        // the part after the last newline is a torn write: that change was never acknowledged to the caller
-        for (int i = 0; i < lines.length - 1; i++) {
-            String[] p = lines[i].split(" ");
-            if (p.length < 3 || !p[0].matches("[0-9]+")) {
-                continue;
-            }
-            long seq = Long.parseLong(p[0]);
-            String[] args = new String[p.length - 2];
-            for (int j = 2; j < p.length; j++) {
-                args[j - 2] = ReplicaStore.dec(p[j]);
-            }
-            apply(seq, p[1], args);
-            nextSeq = Math.max(nextSeq, seq + 1);
-        }
-    }
-
-    /** Fills a folder's file index: from its records if the Maildir is unchanged since the last scan, else listed. */
-    private static void locateFiles(FolderState fs) {
-        if (unchangedSinceScan(fs, dirMtimes(fs))) {
-            expectFiles(fs);
-        } else {
-            fs.files.clear();
-            for (Path p : fs.maildir.messages()) {
-                String key = ReplicaStore.keyOf(p);
-                if (key != null) {
-                    fs.files.put(key, p);
-                }
-            }
-            fs.filesKnown = true;
-        }
-    }
-
-    /** No file added, removed or renamed since the last scan: every file is where the state says. */
-    private static void expectFiles(FolderState fs) {
-        fs.files.clear();
-        for (Rec r : fs.recs.values()) {
-            if (r.status == Status.LIVE && r.downloaded) {
-                fs.files.put(r.key, ReplicaStore.expectedFile(fs, r));
-            }
-        }
-        fs.filesKnown = true;
-    }
-
-    private static boolean unchangedSinceScan(FolderState fs, long[] mtimes) {
-        return fs.newMtime != -1 && mtimes[0] == fs.newMtime && mtimes[1] == fs.curMtime;
-    }
-
-    /** Modification times of new/ and cur/ in nanoseconds, -1 where unreadable. */
-    private static long[] dirMtimes(FolderState fs) {
-        long[] out = new long[2];
-        String[] subs = {"new", "cur"};
-        for (int i = 0; i < 2; i++) {
-            try {
-                out[i] = Files.getLastModifiedTime(fs.maildir.root().resolve(subs[i]))
-                        .to(java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (IOException e) {
-                out[i] = -1;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Whether directory times read after {@code readAtMillis} will move with any later change, so that equal times
-     * next time mean nothing changed: not if they are so recent that a change in the same clock tick would leave
-     * them as they are. File systems with sub-second times (ext4, XFS, Btrfs, tmpfs, APFS, NTFS) take them from a
-     * clock that ticks every 10 ms at most, so 100 ms is a wide margin; those with whole seconds (ext3, HFS+, FAT)
-     * get 2 s.
-     */
-    static boolean settled(long[] mtimes, long readAtMillis) {
-        if (mtimes[0] < 0 || mtimes[1] < 0) {
-            return false;
-        }
-        boolean subSecond = mtimes[0] % 1_000_000_000L != 0 || mtimes[1] % 1_000_000_000L != 0;
-        long limit = readAtMillis * 1_000_000L - (subSecond ? 100_000_000L : 2_000_000_000L);
-        return mtimes[0] < limit && mtimes[1] < limit;
-    }
-
-    /**
-     * Compares a folder's Maildir with the recorded state: adopts files another client dropped in, takes flags from
-     * renamed files, turns deleted files into expunges. Skipped when new/ and cur/ have the times they had at the
-     * last scan and those had settled then ({@link #settled}): nothing was added, removed or renamed since.
-     */
-    private void scan(FolderState fs) {
-        long readAt = System.currentTimeMillis(); // before the times: see settled()
-        long[] before = dirMtimes(fs);
-        if (unchangedSinceScan(fs, before)) {
-            if (!fs.filesKnown) {
-                expectFiles(fs);
-            }
-            return;
-        }
-        boolean settled = settled(before, readAt);
-        long newMtime = settled ? before[0] : -1;
-        long curMtime = settled ? before[1] : -1;
-        if (newMtime != fs.newMtime || curMtime != fs.curMtime) {
-            fs.newMtime = newMtime;
-            fs.curMtime = curMtime;
-            fs.dirty = true;
-        }
-        fs.files.clear();
-        for (String sub : List.of("new", "cur")) {
-            Path dir = fs.maildir.root().resolve(sub);
-            try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path p : files) {
-                    scanFile(fs, p, sub.equals("cur"));
-                }
-            } catch (IOException e) {
-                throw new Maildir.StoreException("cannot read " + dir + ": " + e.getMessage(), e);
-            }
-        }
-        fs.filesKnown = true;
-        for (Rec r : List.copyOf(fs.recs.values())) {
-            if (r.status == Status.LIVE && r.downloaded && !fs.files.containsKey(r.key)) {
-                tombstone(fs, r, Status.EXPUNGE, null);
-                fs.dirty = true;
-            }
-        }
-    }
-
-    /** One file of a scan (see {@link #scan}). */
-    private void scanFile(FolderState fs, Path p, boolean inCur) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-            return; // Maildir readers skip dot files
-        }
-        String key = ReplicaStore.keyOf(name);
-        if (key == null || !Maildir.isKey(key)) {
-            // a file another client delivered: adopt it under our naming
-            Rec r = new Rec();
-            r.key = newKey();
-            r.flags = Maildir.flagsOf(p);
-            r.msgId = StoredHeaders.headers(p).getOrDefault("message-id", "");
-            fs.recs.put(r.key, r);
-            ReplicaStore.placeFile(fs, r, p, fsync);
-            fs.dirty = true;
-            return;
-        }
-        Rec r = fs.recs.get(key);
-        if (r != null && r.status == Status.LIVE && r.downloaded && inCur && r.size >= 0
-                && name.equals(ReplicaStore.fileName(r))) {
-            fs.files.put(key, p); // as this replica left it: the usual case, no parsing
-            return;
-        }
-        if (r == null || r.status != Status.LIVE) {
-            if (r != null) {
-                // a tombstone's file came back (crash between journal and delete): delete it again
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new Maildir.StoreException("cannot delete " + p + ": " + e.getMessage(), e);
-                }
-                return;
-            }
-            r = new Rec();
-            r.key = key;
-            r.flags = Maildir.flagsOf(p);
-            r.msgId = StoredHeaders.headers(p).getOrDefault("message-id", "");
-            fs.recs.put(key, r);
-            fs.dirty = true;
-        } else {
-            Flags fromName = ReplicaFlags.withSystemOf(r.flags, p);
-            if (!fromName.equals(r.flags)) {
-                r.flags = fromName;
-                fs.dirty = true;
-            }
-            if (!r.downloaded) {
-                r.downloaded = true;
-                fs.dirty = true;
-            }
-        }
-        ReplicaStore.placeFile(fs, r, p, fsync);
     }
 
     // ---------------------------------------------------------------- sync
@@ -1108,18 +406,18 @@ public final class Replica implements AutoCloseable {
      * @throws Maildir.StoreException if the replica cannot be written
      */
     public synchronized SyncReport sync(Mailbox mailbox) {
-        checkOpen();
+        lock.checkOpen();
         long start = System.nanoTime();
         Counts c = new Counts();
         String proto = mailbox.capabilities().protocol().startsWith("pop3") ? "pop3" : "imap";
-        if (!proto.equals(protocol)) {
-            protocol = proto;
-            saveMeta();
+        if (!proto.equals(folders.protocol)) {
+            folders.protocol = proto;
+            folders.saveMeta();
         }
-        checkpoint();
+        journal.checkpoint();
         Map<String, Set<Long>> gone = new HashMap<>();
-        for (FolderState fs : folders.values()) {
-            scan(fs);
+        for (FolderState fs : folders.all()) {
+            scan.scan(fs);
             if (fs.detached) {
                 c.notes.add(fs.name + ": no longer on the server; kept on this machine as a local-only folder");
             }
@@ -1149,14 +447,14 @@ public final class Replica implements AutoCloseable {
         if (proto.equals("imap")) {
             pushMoves(mailbox, c, gone);
             // uploads and moves the server did not number (no UIDPLUS): pair them by Message-ID now
-            for (FolderState fs : folders.values()) {
+            for (FolderState fs : folders.all()) {
                 if (!fs.local && fs.recs.values().stream().anyMatch(r -> r.pushed)) {
                     syncImap(mailbox, fs, c, new HashMap<>());
                     ReplicaStore.save(fs, fsync);
                 }
             }
         }
-        checkpoint();
+        journal.checkpoint();
         return new SyncReport(c.flagsPushed, c.expunged, c.appended, c.moved, c.downloaded, c.headersOnly,
                 c.flagsPulled, c.removed, c.repaired, c.fullScans, c.unchanged, c.notes,
                 Duration.ofNanos(System.nanoTime() - start));
@@ -1184,7 +482,7 @@ public final class Replica implements AutoCloseable {
             } else if (r.status != Status.LIVE) {
                 fs.recs.remove(r.key);
             } else if (!r.downloaded) {
-                removeFile(fs, r);
+                folders.removeFile(fs, r);
                 fs.recs.remove(r.key);
                 c.removed++;
             } else {
@@ -1203,7 +501,7 @@ public final class Replica implements AutoCloseable {
         fs.uidNext = 0;
         fs.highestUid = 0;
         fs.dirty = true;
-        saveMeta();
+        folders.saveMeta();
         c.notes.add(fs.name + ": gone from the server (deleted or renamed there); its " + kept
                 + " downloaded message(s) are kept on this machine as a local-only folder");
     }
@@ -1350,20 +648,20 @@ public final class Replica implements AutoCloseable {
                         c.notes.add(fs.name + ": message " + r.key + " not found after the UIDVALIDITY change; "
                                 + "uploading it again because it has local changes");
                     } else {
-                        removeFile(fs, r);
+                        folders.removeFile(fs, r);
                         fs.recs.remove(r.key);
                         c.removed++;
                     }
                 } else if (r.pushed) {
                     // uploaded earlier, and no longer among the server's new messages: expunged there since
-                    removeFile(fs, r);
+                    folders.removeFile(fs, r);
                     fs.recs.remove(r.key);
                     c.removed++;
                 } else if (r.status != Status.LIVE) {
                     fs.recs.remove(r.key);
                 } else if (r.link != null && !tombstoneExists(r.link)) {
                     // moved in offline; its source was expunged on the server: not resurrected
-                    removeFile(fs, r);
+                    folders.removeFile(fs, r);
                     fs.recs.remove(r.key);
                     c.removed++;
                 }
@@ -1448,7 +746,7 @@ public final class Replica implements AutoCloseable {
             for (Rec r : List.copyOf(fs.recs.values())) {
                 if (r.uid > 0 && !present.contains(r.uid)) {
                     if (r.status == Status.LIVE) {
-                        removeFile(fs, r);
+                        folders.removeFile(fs, r);
                         fs.recs.remove(r.key);
                         c.removed++;
                     } else if (r.status == Status.MOVED) {
@@ -1469,13 +767,13 @@ public final class Replica implements AutoCloseable {
             }
             Map<Long, String> bigIds = new HashMap<>();
             Map<String, String> bigEnvelopes = new HashMap<>();
-            if (maxMessageSize > 0) {
-                List<MessageRef> big = fresh.values().stream().filter(m -> m.size() > maxMessageSize)
+            if (folders.maxMessageSize > 0) {
+                List<MessageRef> big = fresh.values().stream().filter(m -> m.size() > folders.maxMessageSize)
                         .map(MessageSummary::ref).toList();
                 if (!big.isEmpty()) {
                     for (MessageSummary m : f.summaries(big, NEW)) { // one batched FETCH for all of them
                         bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
-                        bigEnvelopes.put(m.ref().toString(), envelopeText(m));
+                        bigEnvelopes.put(m.ref().toString(), HeaderBlocks.envelopeText(m));
                     }
                     Map<MessageRef, Instant> received = new HashMap<>();
                     fresh.values().forEach(m -> {
@@ -1483,12 +781,12 @@ public final class Replica implements AutoCloseable {
                             received.put(m.ref(), m.internalDate());
                         }
                     });
-                    keepHeaderBlocks(fs, f, big, ref -> "u" + uv + "_" + ref.uid(), received);
+                    folders.headerBlocks.keep(fs, f, big, ref -> "u" + uv + "_" + ref.uid(), received);
                 }
             }
             Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
             for (MessageSummary m : fresh.values()) {
-                if (maxMessageSize > 0 && m.size() > maxMessageSize) {
+                if (folders.maxMessageSize > 0 && m.size() > folders.maxMessageSize) {
                     Rec r = newRec(uv, m);
                     r.downloaded = false;
                     r.msgId = bigIds.getOrDefault(r.uid, "");
@@ -1512,47 +810,12 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Keeps the whole header block of messages recorded without their body, beside the Maildir (a Maildir holds
-     * whole messages only), so that they read and search like downloaded ones. Fetched in batches of 500 (IMAP: one
-     * FETCH each). A cache of server data: written without fsync; a missing block falls back to the envelope.
-     */
-    private void keepHeaderBlocks(FolderState fs, MailFolder f, List<MessageRef> refs,
-                                  java.util.function.Function<MessageRef, String> keyOf,
-                                  Map<MessageRef, Instant> receivedDates) {
-        Path dir = headDir(fs);
-        try {
-            Files.createDirectories(dir);
-            for (int i = 0; i < refs.size(); i += 500) {
-                for (Map.Entry<MessageRef, byte[]> e : f.headerBlocks(refs.subList(i, Math.min(refs.size(), i + 500)))
-                        .entrySet()) {
-                    Path head = dir.resolve(keyOf.apply(e.getKey()));
-                    Files.write(head, e.getValue());
-                    Instant received = receivedDates.get(e.getKey());
-                    if (received != null) {
-                        Files.setLastModifiedTime(head, java.nio.file.attribute.FileTime.from(received));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new Maildir.StoreException("cannot keep headers in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Path headDir(FolderState fs) {
-        return root.resolve("headers").resolve(fs.safe);
-    }
-
-    private Path headFile(FolderState fs, Rec r) {
-        return headDir(fs).resolve(r.key);
-    }
-
-    /**
      * Downloads new messages into a folder's Maildir, batched or pipelined by the adapter
      * ({@link MailFolder#downloadMessages}). Each file goes straight into cur/ under its final name and is fsynced;
      * the directory is fsynced once before each state save, so the state never names a message that is not durable.
      * The state is saved after 500 messages, then each time the folder has doubled: each save rewrites the whole
      * state file, so saving every 500 would make a large download quadratic; what a crash leaves unsaved is found
-     * again by {@link #scan} and not downloaded twice.
+     * again by {@link MaildirScan#scan} and not downloaded twice.
      */
     private void download(FolderState fs, MailFolder f, Map<MessageRef, Rec> wanted,
                           java.util.function.Function<MessageRef, Instant> receivedDate, Counts c) {
@@ -1595,15 +858,6 @@ public final class Replica implements AutoCloseable {
         return r;
     }
 
-    private static String envelopeText(MessageSummary m) {
-        if (m.envelope() == null) {
-            return null;
-        }
-        String from = String.join(", ", m.envelope().from().stream().map(Object::toString).toList());
-        String date = m.envelope().date() == null ? "" : m.envelope().date().toString();
-        return (m.envelope().subject() + "\t" + from + "\t" + date).replace('\n', ' ');
-    }
-
     private boolean tombstoneExists(String link) {
         String[] p = link.split("\n", 2);
         FolderState src = folders.get(p[0]);
@@ -1629,7 +883,7 @@ public final class Replica implements AutoCloseable {
 
     /** Offline moves between synchronised folders, after every folder's pairing. */
     private void pushMoves(Mailbox mb, Counts c, Map<String, Set<Long>> gone) {
-        for (FolderState src : folders.values()) {
+        for (FolderState src : folders.all()) {
             if (src.local) {
                 continue;
             }
@@ -1653,7 +907,7 @@ public final class Replica implements AutoCloseable {
                     src.dirty = true;
                 } else if (t.uid == 0 || srcGone.contains(t.uid)) {
                     // expunged on the server before the move went up: not resurrected
-                    removeFile(dst, d);
+                    folders.removeFile(dst, d);
                     dst.recs.remove(d.key);
                     src.recs.remove(t.key);
                     c.removed++;
@@ -1688,7 +942,7 @@ public final class Replica implements AutoCloseable {
                         src.recs.remove(t.key);
                         ReplicaStore.save(src, fsync);
                     } catch (MessageGoneException e) {
-                        removeFile(dst, d);
+                        folders.removeFile(dst, d);
                         dst.recs.remove(d.key);
                         src.recs.remove(t.key);
                         c.notes.add(src.name + ": a message moved offline to " + dst.name + " was gone from the "
@@ -1746,12 +1000,12 @@ public final class Replica implements AutoCloseable {
                 }
                 if (!server.containsKey(r.uidl)) {
                     if (r.status == Status.LIVE) {
-                        removeFile(fs, r);
+                        folders.removeFile(fs, r);
                         c.removed++;
                     }
                     fs.recs.remove(r.key);
                 } else if (r.status != Status.LIVE) {
-                    if (deleteOnPop3Server) {
+                    if (folders.deleteOnPop3Server) {
                         dele.add(MessageRef.pop3(r.uidl));
                     } // else: deleted here only; the tombstone keeps it from coming down again
                 }
@@ -1761,15 +1015,15 @@ public final class Replica implements AutoCloseable {
                 c.expunged += dele.size();
             }
             Map<String, MessageSummary> bigEnvelopes = new HashMap<>();
-            if (maxMessageSize > 0) {
-                List<MessageRef> big = server.values().stream().filter(m -> m.size() > maxMessageSize
+            if (folders.maxMessageSize > 0) {
+                List<MessageRef> big = server.values().stream().filter(m -> m.size() > folders.maxMessageSize
                         && !byUidl.containsKey(m.ref().uidl())).map(MessageSummary::ref).toList();
                 if (!big.isEmpty()) {
                     for (MessageSummary m : f.summaries(big, FetchSpec.of(FetchSpec.Item.ENVELOPE,
                             FetchSpec.Item.SIZE))) {
                         bigEnvelopes.put(m.ref().uidl(), m);
                     }
-                    keepHeaderBlocks(fs, f, big, ref -> "p" + Sha256.hex(ref.uidl()).substring(0, 32), Map.of());
+                    folders.headerBlocks.keep(fs, f, big, ref -> "p" + Sha256.hex(ref.uidl()).substring(0, 32), Map.of());
                 }
             }
             Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
@@ -1783,12 +1037,12 @@ public final class Replica implements AutoCloseable {
                 r.flags = Flags.NONE;
                 r.base = Flags.NONE;
                 r.size = m.size();
-                if (maxMessageSize > 0 && m.size() > maxMessageSize) {
+                if (folders.maxMessageSize > 0 && m.size() > folders.maxMessageSize) {
                     r.downloaded = false;
                     MessageSummary env = bigEnvelopes.get(r.uidl);
                     if (env != null && env.envelope() != null) {
                         r.msgId = env.envelope().messageId();
-                        r.envelope = envelopeText(env);
+                        r.envelope = HeaderBlocks.envelopeText(env);
                     }
                     fs.recs.put(r.key, r);
                     c.headersOnly++;
@@ -1800,34 +1054,4 @@ public final class Replica implements AutoCloseable {
             fs.dirty = true;
         }
     }
-
-    // ---------------------------------------------------------------- helpers
-
-    private FolderState state(String folder) {
-        FolderState fs = folders.get(Objects.requireNonNull(folder, "folder"));
-        if (fs == null) {
-            throw new IllegalArgumentException("no folder '" + folder + "' in the replica " + root
-                    + " (folders: " + folders.keySet() + ")");
-        }
-        return fs;
-    }
-
-    private static Rec rec(FolderState fs, String id) {
-        Rec r = fs.recs.get(id);
-        if (r == null || r.status != Status.LIVE) {
-            throw new IllegalArgumentException("no message '" + id + "' in replica folder " + fs.name);
-        }
-        return r;
-    }
-
-    static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
-
 }

@@ -6,14 +6,18 @@ import dev.mailaccess.store.Maildir;
 
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The on-disk pieces of a {@link Replica}: records and folder state, their state files, local names, the encoding
@@ -138,6 +142,11 @@ final class ReplicaStore {
         return URLDecoder.decode(safe.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /** A new local id for a message the server has not numbered: added offline or by another mail client. */
+    static String newKey() {
+        return "L" + UUID.randomUUID().toString().replace("-", "");
+    }
+
     /**
      * A field of a state file or journal line: {@code -} for null, else {@code =} and the text with {@code %XX}
      * for the bytes that would end a field or a line or be misread when decoding ('%', '+', space, control
@@ -223,13 +232,24 @@ final class ReplicaStore {
             if (!current.equals(target)) {
                 Files.move(current, target, StandardCopyOption.ATOMIC_MOVE);
                 if (fsync) {
-                    Replica.fsyncDir(target.getParent());
+                    fsyncDir(target.getParent());
                 }
             }
             fs.files.put(r.key, target);
             return target;
         } catch (IOException e) {
             throw new Maildir.StoreException("cannot rename " + current + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces a directory's entries to disk, so a rename or a delete in it survives a crash. */
+    static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+                throw e;
+            }
         }
     }
 

@@ -267,21 +267,6 @@ class ReplicaTest {
     }
 
     @Test
-    void directoryTimesAreTrustedOnlyOnceTheyAreOlderThanTheFileSystemsClockTick() {
-        long now = System.currentTimeMillis();
-        long fine = (now - 50) * 1_000_000L + 123; // sub-second times: 10 ms ticks at most, 100 ms margin
-        assertThat(Replica.settled(new long[] {fine, fine}, now)).isFalse();
-        long fineOld = (now - 500) * 1_000_000L + 123;
-        assertThat(Replica.settled(new long[] {fineOld, fineOld}, now)).isTrue();
-        assertThat(Replica.settled(new long[] {fineOld, fine}, now)).isFalse();
-        long wholeSecond = (now / 1000 - 1) * 1_000_000_000L; // whole seconds: 2 s margin
-        assertThat(Replica.settled(new long[] {wholeSecond, wholeSecond}, now)).isFalse();
-        long wholeSecondOld = (now / 1000 - 3) * 1_000_000_000L;
-        assertThat(Replica.settled(new long[] {wholeSecondOld, wholeSecondOld}, now)).isTrue();
-        assertThat(Replica.settled(new long[] {-1, fineOld}, now)).isFalse();
-    }
-
-    @Test
     void aMaildirWhoseTimesHaveNotMovedIsNotListedAgain() throws Exception {
         Path dir = tmp.resolve("r");
         Replica r = Replica.open(dir, false);
