@@ -23,6 +23,9 @@ import java.util.UUID;
  * server at the next sync.
  */
 final class OfflineChanges {
+    /** How much of an appended message's start is searched for a Message-ID header. */
+    private static final int HEAD_BYTES = 64 * 1024;
+
     private final ReplicaFolders folders;
     private final Journal journal;
 
@@ -93,7 +96,7 @@ final class OfflineChanges {
         FolderState fs = folders.state(folder);
         String key = ReplicaStore.newKey();
         try {
-            byte[] head = rfc822.readNBytes(64 * 1024);
+            byte[] head = rfc822.readNBytes(HEAD_BYTES);
             InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), rfc822);
             String headText = new String(head, StandardCharsets.ISO_8859_1);
             if (!hasMessageId(headText)) {

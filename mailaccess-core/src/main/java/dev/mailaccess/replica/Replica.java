@@ -1,45 +1,24 @@
 package dev.mailaccess.replica;
 
-import dev.mailaccess.AccessMode;
 import dev.mailaccess.Capability;
 import dev.mailaccess.CapabilityInfo;
 import dev.mailaccess.CapabilitySet;
-import dev.mailaccess.FetchSpec;
-import dev.mailaccess.FolderChanges;
+import dev.mailaccess.ConnectionException;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
-import dev.mailaccess.FolderNotFoundException;
-import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailAccess;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
-import dev.mailaccess.MessageGoneException;
-import dev.mailaccess.MessageRef;
-import dev.mailaccess.MessageSummary;
-import dev.mailaccess.ConnectionException;
-import dev.mailaccess.internal.Sha256;
 import dev.mailaccess.replica.ReplicaStore.FolderState;
-import dev.mailaccess.replica.ReplicaStore.Rec;
-import dev.mailaccess.replica.ReplicaStore.Status;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
 import dev.mailaccess.store.Maildir;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Disconnected mode: a local replica of chosen folders of one account that can be read and changed with no
@@ -109,19 +88,21 @@ import java.util.Set;
  *       and each sync notes it. Messages moved out of it offline stay in, and are uploaded to, their new folder.</li>
  * </ul>
  *
+ * <h2>Inside</h2>
+ * This class is a facade; each concern has a package-private class of its own: {@link ReplicaLock} (one writer per
+ * directory), {@link ReplicaFolders} (the folders and {@code replica.meta}), {@link ReplicaStore} (records and state
+ * files), {@link Journal} (append, fsync, replay), {@link MaildirScan} (what other mail clients changed),
+ * {@link OfflineChanges} (the offline operations), {@link ReplicaMessages} and {@link ReplicaSearch} (offline
+ * reading and search), {@link HeaderBlocks} (headers of messages kept without their body), {@link ReplicaSync} (one
+ * sync) with {@link ImapFolderSync}, {@link PopFolderSync}, {@link OfflineChangePush} and {@link MessageDownload}.
+ *
  * <p><b>Threads and processes:</b> methods are synchronised. One {@code Replica} at a time may have a directory
  * open, in this process or any other: {@link #open} takes an operating-system lock on {@code <dir>/lock} and throws
  * {@link ReplicaInUseException} if it is held; {@link #close} releases it, and so does the end of the process.
  */
 public final class Replica implements AutoCloseable {
-    /** INTERNALDATE too: a downloaded message's file gets it as its modification time, as Dovecot's Maildir does. */
-    private static final FetchSpec SCAN = FetchSpec.of(FetchSpec.Item.FLAGS, FetchSpec.Item.SIZE,
-            FetchSpec.Item.INTERNAL_DATE);
-    private static final FetchSpec NEW = FetchSpec.of(FetchSpec.Item.ENVELOPE, FetchSpec.Item.FLAGS,
-            FetchSpec.Item.SIZE);
     private static final String POP3_ONLY_HERE = "kept on this machine only; another client will not see them";
 
-    private final Path root;
     private final ReplicaLock lock;
     private final ReplicaFolders folders;
     private final Journal journal;
@@ -129,10 +110,10 @@ public final class Replica implements AutoCloseable {
     private final OfflineChanges changes;
     private final ReplicaMessages messages;
     private final ReplicaSearch search;
-    private final boolean fsync;
+    private final MessageDownload download;
+    private final ReplicaSync sync;
 
     private Replica(Path root, boolean fsync, ReplicaLock lock) {
-        this.root = root;
         this.lock = lock;
         this.folders = new ReplicaFolders(root, fsync);
         this.journal = new Journal(folders, lock);
@@ -140,7 +121,8 @@ public final class Replica implements AutoCloseable {
         this.changes = new OfflineChanges(folders, journal);
         this.messages = new ReplicaMessages(folders);
         this.search = new ReplicaSearch(folders, messages);
-        this.fsync = fsync;
+        this.download = new MessageDownload(folders);
+        this.sync = new ReplicaSync(folders, journal, scan);
     }
 
     /** Opens (creating if needed) the replica in a directory, replaying its journal. */
@@ -174,7 +156,7 @@ public final class Replica implements AutoCloseable {
 
     /** The replica directory. */
     public Path root() {
-        return root;
+        return folders.root;
     }
 
     // ---------------------------------------------------------------- configuration
@@ -287,22 +269,7 @@ public final class Replica implements AutoCloseable {
     /** Downloads and keeps the body of a message recorded without it (size limit). Needs a connection. */
     public synchronized void fetchBody(Mailbox mailbox, String folder, String id) {
         FolderState fs = folders.state(folder);
-        Rec r = ReplicaFolders.rec(fs, id);
-        if (r.downloaded) {
-            return;
-        }
-        MessageRef ref = r.uidl != null ? MessageRef.pop3(r.uidl) : MessageRef.imap(fs.uidValidity, r.uid);
-        try (MailFolder f = mailbox.folder(fs.name, AccessMode.READ_ONLY); InputStream in = f.openMessage(ref)) {
-            Path p = existingOrDeliver(fs, r.key, in);
-            r.downloaded = true;
-            r.envelope = null;
-            ReplicaStore.placeFile(fs, r, p, fsync);
-            Files.deleteIfExists(folders.headerBlocks.file(fs, r));
-            fs.dirty = true;
-            folders.commitStates();
-        } catch (IOException e) {
-            throw new ConnectionException("download of " + ref + " failed: " + e.getMessage(), true, e);
-        }
+        download.fetchBody(mailbox, fs, ReplicaFolders.rec(fs, id));
     }
 
     /**
@@ -407,651 +374,6 @@ public final class Replica implements AutoCloseable {
      */
     public synchronized SyncReport sync(Mailbox mailbox) {
         lock.checkOpen();
-        long start = System.nanoTime();
-        Counts c = new Counts();
-        String proto = mailbox.capabilities().protocol().startsWith("pop3") ? "pop3" : "imap";
-        if (!proto.equals(folders.protocol)) {
-            folders.protocol = proto;
-            folders.saveMeta();
-        }
-        journal.checkpoint();
-        Map<String, Set<Long>> gone = new HashMap<>();
-        for (FolderState fs : folders.all()) {
-            scan.scan(fs);
-            if (fs.detached) {
-                c.notes.add(fs.name + ": no longer on the server; kept on this machine as a local-only folder");
-            }
-            if (fs.local) {
-                continue;
-            }
-            if (proto.equals("pop3")) {
-                if (!fs.name.equalsIgnoreCase("INBOX")) {
-                    c.notes.add(fs.name + ": POP3 has only INBOX; the folder stays local");
-                    continue;
-                }
-                syncPop3(mailbox, fs, c);
-            } else {
-                try {
-                    syncImap(mailbox, fs, c, gone);
-                } catch (FolderNotFoundException e) {
-                    if (fs.uidValidity == 0) {
-                        throw e;
-                    }
-                    detach(fs, c);
-                }
-            }
-            if (fs.dirty) {
-                ReplicaStore.save(fs, fsync);
-            }
-        }
-        if (proto.equals("imap")) {
-            pushMoves(mailbox, c, gone);
-            // uploads and moves the server did not number (no UIDPLUS): pair them by Message-ID now
-            for (FolderState fs : folders.all()) {
-                if (!fs.local && fs.recs.values().stream().anyMatch(r -> r.pushed)) {
-                    syncImap(mailbox, fs, c, new HashMap<>());
-                    ReplicaStore.save(fs, fsync);
-                }
-            }
-        }
-        journal.checkpoint();
-        return new SyncReport(c.flagsPushed, c.expunged, c.appended, c.moved, c.downloaded, c.headersOnly,
-                c.flagsPulled, c.removed, c.repaired, c.fullScans, c.unchanged, c.notes,
-                Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    /**
-     * A synchronised folder that vanished from the server (deleted, or renamed: IMAP cannot tell) becomes a
-     * local-only folder: its downloaded messages and their flags stay on this machine, nothing is recreated or
-     * uploaded there, and nothing is lost. Messages moved out of it offline stay where they were moved to and are
-     * uploaded there. Messages whose body was never downloaded cannot be kept.
-     */
-    private void detach(FolderState fs, Counts c) {
-        int kept = 0;
-        for (Rec r : List.copyOf(fs.recs.values())) {
-            if (r.status == Status.MOVED && r.link != null) {
-                String[] link = r.link.split("\n", 2);
-                FolderState dst = folders.get(link[0]);
-                Rec d = dst == null ? null : dst.recs.get(link[1]);
-                if (d != null) {
-                    d.link = null; // now an ordinary new message of the target folder
-                    dst.dirty = true;
-                    ReplicaStore.save(dst, fsync);
-                }
-                fs.recs.remove(r.key);
-            } else if (r.status != Status.LIVE) {
-                fs.recs.remove(r.key);
-            } else if (!r.downloaded) {
-                folders.removeFile(fs, r);
-                fs.recs.remove(r.key);
-                c.removed++;
-            } else {
-                r.uid = 0;
-                r.pushed = false;
-                r.sent = false;
-                r.repair = false;
-                r.base = r.flags;
-                kept++;
-            }
-        }
-        fs.local = true;
-        fs.detached = true;
-        fs.uidValidity = 0;
-        fs.modSeq = 0;
-        fs.uidNext = 0;
-        fs.highestUid = 0;
-        fs.dirty = true;
-        folders.saveMeta();
-        c.notes.add(fs.name + ": gone from the server (deleted or renamed there); its " + kept
-                + " downloaded message(s) are kept on this machine as a local-only folder");
-    }
-
-    private static final class Counts {
-        int flagsPushed;
-        int expunged;
-        int appended;
-        int moved;
-        int downloaded;
-        int headersOnly;
-        int flagsPulled;
-        int removed;
-        int repaired;
-        int fullScans;
-        int unchanged;
-        final List<String> notes = new ArrayList<>();
-    }
-
-    private static boolean pendingWork(FolderState fs) {
-        for (Rec r : fs.recs.values()) {
-            if (r.status != Status.LIVE || r.uid == 0 || r.hasLocalFlagChanges() || r.base == null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void syncImap(Mailbox mb, FolderState fs, Counts c, Map<String, Set<Long>> gone) {
-        boolean quick = mb.capabilities().isUsable(Capability.QUICK_RESYNC, false);
-        long knownCount = fs.recs.values().stream().filter(r -> r.uid > 0).count();
-        if (quick && fs.modSeq > 0 && !pendingWork(fs)) {
-            FolderStatus s = mb.status(fs.name);
-            if (s.uidValidity() == fs.uidValidity && s.highestModSeq() == fs.modSeq && s.uidNext() == fs.uidNext
-                    && s.messages() == knownCount) {
-                c.unchanged++;
-                return;
-            }
-        }
-        if (fs.uidValidity == 0) {
-            try {
-                mb.status(fs.name);
-            } catch (FolderNotFoundException e) {
-                mb.createFolder(fs.name); // first sync of a folder made offline
-                c.notes.add(fs.name + ": created on the server");
-            }
-        }
-        try (MailFolder f = mb.folder(fs.name, AccessMode.READ_WRITE)) {
-            FolderStatus s = f.status();
-            if (fs.uidValidity != 0 && s.uidValidity() != fs.uidValidity) {
-                c.notes.add(fs.name + ": UIDVALIDITY changed from " + fs.uidValidity + " to " + s.uidValidity()
-                        + "; re-pairing by Message-ID");
-                for (Rec r : fs.recs.values()) {
-                    if (r.uid > 0) {
-                        r.uid = 0;
-                        r.repair = true;
-                    }
-                }
-                fs.highestUid = 0;
-                fs.modSeq = 0;
-                knownCount = 0;
-            }
-            long uv = s.uidValidity();
-            // 1. What the server has: flags of changed or all messages, new messages, which known UIDs are gone.
-            Map<Long, Flags> serverFlags = new HashMap<>();
-            Map<Long, MessageSummary> fresh = new LinkedHashMap<>();
-            final Set<Long> present;
-            Set<Long> known = new HashSet<>();
-            fs.recs.values().forEach(r -> {
-                if (r.uid > 0) {
-                    known.add(r.uid);
-                }
-            });
-            if (quick && fs.modSeq > 0 && s.highestModSeq() > 0) {
-                FolderChanges changes = f.changesSince(uv, fs.modSeq, SCAN);
-                for (MessageSummary m : changes.changed()) {
-                    serverFlags.put(m.ref().uid(), m.flags());
-                    if (!known.contains(m.ref().uid())) {
-                        fresh.put(m.ref().uid(), m);
-                    }
-                }
-                present = new HashSet<>(known);
-                changes.vanished().forEach(ref -> present.remove(ref.uid()));
-                present.addAll(fresh.keySet());
-                // Without QRESYNC, or if the count disagrees (a message arrived or left while we looked), find
-                // the expunges with one UID SEARCH of the whole folder.
-                if (!changes.vanishedKnown() && s.messages() != knownCount + fresh.size()
-                        || changes.vanishedKnown() && s.messages() != present.size()) {
-                    present.clear();
-                    f.refs().forEach(r -> present.add(r.uid()));
-                }
-            } else {
-                c.fullScans++;
-                present = new HashSet<>();
-                for (MessageSummary m : f.summaries(SCAN)) {
-                    present.add(m.ref().uid());
-                    serverFlags.put(m.ref().uid(), m.flags());
-                    if (!known.contains(m.ref().uid())) {
-                        fresh.put(m.ref().uid(), m);
-                    }
-                }
-            }
-            // 2. Pair local records without a UID (offline appends and moves, answers lost, UIDVALIDITY change).
-            List<Rec> unpaired = fs.recs.values().stream().filter(r -> r.uid == 0).toList();
-            if (!unpaired.isEmpty() && !fresh.isEmpty()) {
-                List<MessageRef> refs = fresh.keySet().stream().map(u -> MessageRef.imap(uv, u)).toList();
-                Map<String, List<MessageSummary>> byId = new HashMap<>();
-                for (MessageSummary m : f.summaries(refs, NEW)) {
-                    String id = m.envelope() == null ? "" : m.envelope().messageId();
-                    if (!id.isEmpty()) {
-                        byId.computeIfAbsent(id, k -> new ArrayList<>()).add(m);
-                    }
-                }
-                for (Rec r : unpaired) {
-                    List<MessageSummary> cands = byId.get(r.msgId);
-                    if (r.msgId.isEmpty() || cands == null || cands.isEmpty()) {
-                        continue;
-                    }
-                    MessageSummary m = cands.stream().filter(x -> x.size() == r.size).findFirst()
-                            .orElse(cands.get(0));
-                    cands.remove(m);
-                    fresh.remove(m.ref().uid());
-                    r.uid = m.ref().uid();
-                    r.pushed = false;
-                    r.sent = false;
-                    if (r.repair) {
-                        c.repaired++;
-                        r.repair = false;
-                    }
-                    if (r.base == null) {
-                        r.base = m.flags();
-                    }
-                    fs.dirty = true;
-                }
-            }
-            for (Rec r : List.copyOf(fs.recs.values())) {
-                if (r.uid != 0) {
-                    continue;
-                }
-                if (r.repair) {
-                    r.repair = false;
-                    if (r.status == Status.LIVE && r.hasLocalFlagChanges() && r.downloaded) {
-                        r.base = null; // upload again below: never silently drop local changes
-                        c.notes.add(fs.name + ": message " + r.key + " not found after the UIDVALIDITY change; "
-                                + "uploading it again because it has local changes");
-                    } else {
-                        folders.removeFile(fs, r);
-                        fs.recs.remove(r.key);
-                        c.removed++;
-                    }
-                } else if (r.pushed) {
-                    // uploaded earlier, and no longer among the server's new messages: expunged there since
-                    folders.removeFile(fs, r);
-                    fs.recs.remove(r.key);
-                    c.removed++;
-                } else if (r.status != Status.LIVE) {
-                    fs.recs.remove(r.key);
-                } else if (r.link != null && !tombstoneExists(r.link)) {
-                    // moved in offline; its source was expunged on the server: not resurrected
-                    folders.removeFile(fs, r);
-                    fs.recs.remove(r.key);
-                    c.removed++;
-                }
-            }
-            // 3. Push: expunges, flags, uploads.
-            List<MessageRef> toExpunge = new ArrayList<>();
-            for (Rec r : fs.recs.values()) {
-                if (r.status == Status.EXPUNGE && r.uid > 0 && present.contains(r.uid)) {
-                    toExpunge.add(MessageRef.imap(uv, r.uid));
-                }
-            }
-            if (!toExpunge.isEmpty()) {
-                if (mb.capabilities().isUsable(Capability.EXPUNGE, false)) {
-                    f.expunge(toExpunge);
-                } else {
-                    f.delete(toExpunge);
-                    c.notes.add(fs.name + ": the server cannot expunge single messages; " + toExpunge.size()
-                            + " marked \\Deleted only");
-                }
-                c.expunged += toExpunge.size();
-                toExpunge.forEach(ref -> present.remove(ref.uid()));
-            }
-            fs.recs.values().removeIf(r -> r.status == Status.EXPUNGE && (r.uid == 0 || !present.contains(r.uid)));
-            Map<Flags, List<MessageRef>> adds = new HashMap<>();
-            Map<Flags, List<MessageRef>> removes = new HashMap<>();
-            List<Rec> changed = new ArrayList<>();
-            for (Rec r : fs.recs.values()) {
-                if (r.status == Status.LIVE && r.uid > 0 && present.contains(r.uid) && r.hasLocalFlagChanges()) {
-                    Flags add = r.flags.minus(r.base);
-                    Flags rem = r.base.minus(r.flags);
-                    if (!add.isEmpty()) {
-                        adds.computeIfAbsent(add, k -> new ArrayList<>()).add(MessageRef.imap(uv, r.uid));
-                    }
-                    if (!rem.isEmpty()) {
-                        removes.computeIfAbsent(rem, k -> new ArrayList<>()).add(MessageRef.imap(uv, r.uid));
-                    }
-                    changed.add(r);
-                }
-            }
-            adds.forEach((flags, refs) -> f.addFlags(refs, flags));
-            removes.forEach((flags, refs) -> f.removeFlags(refs, flags));
-            for (Rec r : changed) {
-                Flags server = serverFlags.getOrDefault(r.uid, r.base);
-                Flags merged = ReplicaFlags.merge(r.base, r.flags, server);
-                if (!merged.equals(r.flags)) {
-                    c.notes.add(fs.name + ": " + r.key + " merged flags with the server's");
-                }
-                setSynced(fs, r, merged);
-                serverFlags.remove(r.uid);
-                c.flagsPushed++;
-            }
-            for (Rec r : List.copyOf(fs.recs.values())) {
-                if (r.status == Status.LIVE && r.uid == 0 && !r.pushed && r.link == null && r.downloaded) {
-                    Path file = fs.files.get(r.key);
-                    if (file == null) {
-                        continue;
-                    }
-                    java.util.Optional<MessageRef> ref;
-                    if (!r.sent) {
-                        r.sent = true; // durable before the APPEND: its answer may be lost with the connection
-                        ReplicaStore.save(fs, fsync);
-                    }
-                    try (InputStream in = Files.newInputStream(file)) {
-                        // the file's time is its received date here: the server keeps it as INTERNALDATE
-                        ref = f.append(in, r.flags, Files.getLastModifiedTime(file).toInstant());
-                    } catch (IOException e) {
-                        throw new Maildir.StoreException("cannot read " + file + ": " + e.getMessage(), e);
-                    }
-                    if (ref.isPresent() && ref.get().uidValidity() == uv) {
-                        r.uid = ref.get().uid();
-                        present.add(r.uid);
-                    } else {
-                        r.pushed = true;
-                    }
-                    r.sent = false;
-                    r.base = r.flags;
-                    c.appended++;
-                    ReplicaStore.save(fs, fsync);
-                }
-            }
-            // 4. Pull: expunged on the server, flag changes, new messages.
-            for (Rec r : List.copyOf(fs.recs.values())) {
-                if (r.uid > 0 && !present.contains(r.uid)) {
-                    if (r.status == Status.LIVE) {
-                        folders.removeFile(fs, r);
-                        fs.recs.remove(r.key);
-                        c.removed++;
-                    } else if (r.status == Status.MOVED) {
-                        gone.computeIfAbsent(fs.name, k -> new HashSet<>()).add(r.uid);
-                    }
-                }
-            }
-            for (Map.Entry<Long, Flags> e : serverFlags.entrySet()) {
-                Rec r = fs.byUid(e.getKey());
-                if (r == null || r.status != Status.LIVE || fresh.containsKey(e.getKey())) {
-                    continue;
-                }
-                Flags merged = ReplicaFlags.merge(r.base, r.flags, e.getValue());
-                if (!merged.equals(r.flags)) {
-                    c.flagsPulled++;
-                }
-                setSynced(fs, r, merged);
-            }
-            Map<Long, String> bigIds = new HashMap<>();
-            Map<String, String> bigEnvelopes = new HashMap<>();
-            if (folders.maxMessageSize > 0) {
-                List<MessageRef> big = fresh.values().stream().filter(m -> m.size() > folders.maxMessageSize)
-                        .map(MessageSummary::ref).toList();
-                if (!big.isEmpty()) {
-                    for (MessageSummary m : f.summaries(big, NEW)) { // one batched FETCH for all of them
-                        bigIds.put(m.ref().uid(), m.envelope() == null ? "" : m.envelope().messageId());
-                        bigEnvelopes.put(m.ref().toString(), HeaderBlocks.envelopeText(m));
-                    }
-                    Map<MessageRef, Instant> received = new HashMap<>();
-                    fresh.values().forEach(m -> {
-                        if (m.internalDate() != null) {
-                            received.put(m.ref(), m.internalDate());
-                        }
-                    });
-                    folders.headerBlocks.keep(fs, f, big, ref -> "u" + uv + "_" + ref.uid(), received);
-                }
-            }
-            Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
-            for (MessageSummary m : fresh.values()) {
-                if (folders.maxMessageSize > 0 && m.size() > folders.maxMessageSize) {
-                    Rec r = newRec(uv, m);
-                    r.downloaded = false;
-                    r.msgId = bigIds.getOrDefault(r.uid, "");
-                    r.envelope = bigEnvelopes.get(m.ref().toString());
-                    fs.recs.put(r.key, r);
-                    fs.highestUid = Math.max(fs.highestUid, r.uid);
-                    c.headersOnly++;
-                } else {
-                    wanted.put(m.ref(), newRec(uv, m));
-                }
-            }
-            download(fs, f, wanted, ref -> fresh.get(ref.uid()).internalDate(), c);
-            fs.uidValidity = uv;
-            fs.uidNext = s.uidNext();
-            fs.modSeq = Math.max(0, s.highestModSeq());
-            for (Rec r : fs.recs.values()) {
-                fs.highestUid = Math.max(fs.highestUid, r.uid);
-            }
-            fs.dirty = true;
-        }
-    }
-
-    /**
-     * Downloads new messages into a folder's Maildir, batched or pipelined by the adapter
-     * ({@link MailFolder#downloadMessages}). Each file goes straight into cur/ under its final name and is fsynced;
-     * the directory is fsynced once before each state save, so the state never names a message that is not durable.
-     * The state is saved after 500 messages, then each time the folder has doubled: each save rewrites the whole
-     * state file, so saving every 500 would make a large download quadratic; what a crash leaves unsaved is found
-     * again by {@link MaildirScan#scan} and not downloaded twice.
-     */
-    private void download(FolderState fs, MailFolder f, Map<MessageRef, Rec> wanted,
-                          java.util.function.Function<MessageRef, Instant> receivedDate, Counts c) {
-        int[] sinceCommit = {0};
-        HeadCapture head = new HeadCapture();
-        f.downloadMessages(wanted.keySet(), (ref, in) -> {
-            Rec r = wanted.get(ref);
-            Path existing = fs.files.get(r.key); // delivered before a crash, adopted by scan()
-            if (existing != null) {
-                r.msgId = StoredHeaders.headers(existing).getOrDefault("message-id", "");
-                fs.recs.put(r.key, r);
-                ReplicaStore.placeFile(fs, r, existing, false);
-            } else {
-                Path p = fs.maildir.deliverUnsynced(r.key, head.of(in), ":2," + ReplicaFlags.letters(r.flags),
-                        receivedDate.apply(ref));
-                r.msgId = head.header("message-id");
-                String name = p.getFileName().toString(); // <key>.mailaccess,S=<size>:2,<flags>
-                r.size = Long.parseLong(name, name.indexOf(",S=") + 3, name.indexOf(":2,"), 10);
-                fs.recs.put(r.key, r);
-                fs.files.put(r.key, p); // delivered under the name placeFile would give it
-            }
-            c.downloaded++;
-            fs.highestUid = Math.max(fs.highestUid, r.uid);
-            if (++sinceCommit[0] >= Math.max(500, fs.recs.size() / 2)) {
-                sinceCommit[0] = 0;
-                fs.maildir.syncDirectories();
-                ReplicaStore.save(fs, fsync);
-            }
-        });
-        fs.maildir.syncDirectories();
-    }
-
-    private static Rec newRec(long uidValidity, MessageSummary m) {
-        Rec r = new Rec();
-        r.uid = m.ref().uid();
-        r.key = "u" + uidValidity + "_" + r.uid;
-        r.flags = m.flags() == null ? Flags.NONE : m.flags();
-        r.base = r.flags;
-        r.size = m.size();
-        return r;
-    }
-
-    private boolean tombstoneExists(String link) {
-        String[] p = link.split("\n", 2);
-        FolderState src = folders.get(p[0]);
-        Rec t = src == null ? null : src.recs.get(p[1]);
-        return t != null && t.status == Status.MOVED;
-    }
-
-    private void setSynced(FolderState fs, Rec r, Flags merged) {
-        boolean rename = !merged.system().equals(r.flags.system());
-        r.flags = merged;
-        r.base = merged;
-        Path file = fs.files.get(r.key);
-        if (rename && file != null) {
-            ReplicaStore.placeFile(fs, r, file, fsync);
-        }
-        fs.dirty = true;
-    }
-
-    private Path existingOrDeliver(FolderState fs, String key, InputStream in) {
-        Path existing = fs.files.get(key); // scan() indexed every file; no listing per message
-        return existing != null ? existing : fs.maildir.deliver(key, in);
-    }
-
-    /** Offline moves between synchronised folders, after every folder's pairing. */
-    private void pushMoves(Mailbox mb, Counts c, Map<String, Set<Long>> gone) {
-        for (FolderState src : folders.all()) {
-            if (src.local) {
-                continue;
-            }
-            List<Rec> moved = src.recs.values().stream().filter(r -> r.status == Status.MOVED).toList();
-            if (moved.isEmpty()) {
-                continue;
-            }
-            Set<Long> srcGone = gone.getOrDefault(src.name, Set.of());
-            for (Rec t : moved) {
-                String[] link = t.link.split("\n", 2);
-                FolderState dst = folders.get(link[0]);
-                Rec d = dst == null ? null : dst.recs.get(link[1]);
-                if (d == null || d.status != Status.LIVE) {
-                    t.status = Status.EXPUNGE; // moved, then removed locally: expunge at the next sync
-                    t.link = null;
-                    src.dirty = true;
-                } else if (d.uid > 0) {
-                    src.recs.remove(t.key); // the move got through before (answer lost) and was re-paired
-                    d.link = null;
-                    dst.dirty = true;
-                    src.dirty = true;
-                } else if (t.uid == 0 || srcGone.contains(t.uid)) {
-                    // expunged on the server before the move went up: not resurrected
-                    folders.removeFile(dst, d);
-                    dst.recs.remove(d.key);
-                    src.recs.remove(t.key);
-                    c.removed++;
-                    c.notes.add(src.name + ": a message moved offline to " + dst.name
-                            + " was expunged on the server meanwhile; not resurrected");
-                    dst.dirty = true;
-                    src.dirty = true;
-                } else if (dst.local) {
-                    // into a local-only folder: download first, expunge on the server once the copy is durable
-                    MessageRef ref = MessageRef.imap(src.uidValidity, t.uid);
-                    try (MailFolder f = mb.folder(src.name, AccessMode.READ_WRITE)) {
-                        if (!d.downloaded) {
-                            try (InputStream in = f.openMessage(ref)) {
-                                Path p = existingOrDeliver(dst, d.key, in);
-                                d.downloaded = true;
-                                d.envelope = null;
-                                ReplicaStore.placeFile(dst, d, p, fsync);
-                            } catch (IOException e) {
-                                throw new ConnectionException("download of " + ref + " failed: " + e.getMessage(),
-                                        true, e);
-                            }
-                            d.link = null;
-                            ReplicaStore.save(dst, fsync);
-                            c.downloaded++;
-                        }
-                        if (mb.capabilities().isUsable(Capability.EXPUNGE, false)) {
-                            f.expunge(List.of(ref));
-                        } else {
-                            f.delete(List.of(ref));
-                        }
-                        c.expunged++;
-                        src.recs.remove(t.key);
-                        ReplicaStore.save(src, fsync);
-                    } catch (MessageGoneException e) {
-                        folders.removeFile(dst, d);
-                        dst.recs.remove(d.key);
-                        src.recs.remove(t.key);
-                        c.notes.add(src.name + ": a message moved offline to " + dst.name + " was gone from the "
-                                + "server before its body could be downloaded");
-                        dst.dirty = true;
-                        src.dirty = true;
-                    }
-                } else {
-                    try (MailFolder f = mb.folder(src.name, AccessMode.READ_WRITE)) {
-                        MessageRef ref = MessageRef.imap(src.uidValidity, t.uid);
-                        Map<MessageRef, MessageRef> map = f.move(List.of(ref), dst.name);
-                        MessageRef n = map.get(ref);
-                        if (n != null && n.uidValidity() == dst.uidValidity) {
-                            d.uid = n.uid();
-                        } else {
-                            d.pushed = true;
-                        }
-                        d.base = t.base == null ? d.flags : t.base;
-                        d.link = null;
-                        src.recs.remove(t.key);
-                        c.moved++;
-                    } catch (MessageGoneException e) {
-                        continue; // seen gone at the next sync
-                    }
-                    dst.dirty = true;
-                    src.dirty = true;
-                    ReplicaStore.save(dst, fsync);
-                    ReplicaStore.save(src, fsync);
-                }
-            }
-        }
-    }
-
-    private void syncPop3(Mailbox mb, FolderState fs, Counts c) {
-        try (MailFolder f = mb.inbox()) {
-            c.fullScans++;
-            Map<String, MessageSummary> server = new LinkedHashMap<>();
-            for (MessageSummary m : f.summaries(FetchSpec.of(FetchSpec.Item.SIZE))) {
-                server.put(m.ref().uidl(), m);
-            }
-            Map<String, Rec> byUidl = new HashMap<>();
-            for (Rec r : fs.recs.values()) {
-                if (r.uidl != null) {
-                    byUidl.put(r.uidl, r);
-                }
-                if (r.base == null || r.hasLocalFlagChanges()) {
-                    r.base = r.flags; // flags live on this machine only
-                    fs.dirty = true;
-                }
-            }
-            List<MessageRef> dele = new ArrayList<>();
-            for (Rec r : List.copyOf(fs.recs.values())) {
-                if (r.uidl == null) {
-                    continue;
-                }
-                if (!server.containsKey(r.uidl)) {
-                    if (r.status == Status.LIVE) {
-                        folders.removeFile(fs, r);
-                        c.removed++;
-                    }
-                    fs.recs.remove(r.key);
-                } else if (r.status != Status.LIVE) {
-                    if (folders.deleteOnPop3Server) {
-                        dele.add(MessageRef.pop3(r.uidl));
-                    } // else: deleted here only; the tombstone keeps it from coming down again
-                }
-            }
-            if (!dele.isEmpty()) {
-                f.delete(dele); // final at QUIT; the tombstones go when the UIDL list no longer has them
-                c.expunged += dele.size();
-            }
-            Map<String, MessageSummary> bigEnvelopes = new HashMap<>();
-            if (folders.maxMessageSize > 0) {
-                List<MessageRef> big = server.values().stream().filter(m -> m.size() > folders.maxMessageSize
-                        && !byUidl.containsKey(m.ref().uidl())).map(MessageSummary::ref).toList();
-                if (!big.isEmpty()) {
-                    for (MessageSummary m : f.summaries(big, FetchSpec.of(FetchSpec.Item.ENVELOPE,
-                            FetchSpec.Item.SIZE))) {
-                        bigEnvelopes.put(m.ref().uidl(), m);
-                    }
-                    folders.headerBlocks.keep(fs, f, big, ref -> "p" + Sha256.hex(ref.uidl()).substring(0, 32), Map.of());
-                }
-            }
-            Map<MessageRef, Rec> wanted = new LinkedHashMap<>();
-            for (MessageSummary m : server.values()) {
-                if (byUidl.containsKey(m.ref().uidl())) {
-                    continue;
-                }
-                Rec r = new Rec();
-                r.uidl = m.ref().uidl();
-                r.key = "p" + Sha256.hex(r.uidl).substring(0, 32);
-                r.flags = Flags.NONE;
-                r.base = Flags.NONE;
-                r.size = m.size();
-                if (folders.maxMessageSize > 0 && m.size() > folders.maxMessageSize) {
-                    r.downloaded = false;
-                    MessageSummary env = bigEnvelopes.get(r.uidl);
-                    if (env != null && env.envelope() != null) {
-                        r.msgId = env.envelope().messageId();
-                        r.envelope = HeaderBlocks.envelopeText(env);
-                    }
-                    fs.recs.put(r.key, r);
-                    c.headersOnly++;
-                    continue;
-                }
-                wanted.put(m.ref(), r);
-            }
-            download(fs, f, wanted, ref -> null, c); // POP3 has no received date
-            fs.dirty = true;
-        }
+        return sync.run(mailbox);
     }
 }

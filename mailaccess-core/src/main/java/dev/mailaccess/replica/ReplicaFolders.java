@@ -1,5 +1,6 @@
 package dev.mailaccess.replica;
 
+import dev.mailaccess.Flags;
 import dev.mailaccess.replica.ReplicaStore.FolderState;
 import dev.mailaccess.replica.ReplicaStore.Rec;
 import dev.mailaccess.replica.ReplicaStore.Status;
@@ -191,5 +192,17 @@ final class ReplicaFolders {
                 throw new Maildir.StoreException("cannot delete " + file + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Records merged flags as the flags at the last sync, renaming the file if its system flags change. */
+    void setSynced(FolderState fs, Rec r, Flags merged) {
+        boolean rename = !merged.system().equals(r.flags.system());
+        r.flags = merged;
+        r.base = merged;
+        Path file = fs.files.get(r.key);
+        if (rename && file != null) {
+            ReplicaStore.placeFile(fs, r, file, fsync);
+        }
+        fs.dirty = true;
     }
 }
