@@ -3,7 +3,7 @@ package dev.mailaccess.bench;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.ProgressListener;
 import dev.mailaccess.TlsMode;
-import dev.mailaccess.sync.OfflineFetch;
+import dev.mailaccess.offline.OfflineFetch;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;

@@ -1,6 +1,6 @@
 package dev.mailaccess.bench;
 
-import dev.mailaccess.sync.OfflineFetch;
+import dev.mailaccess.offline.OfflineFetch;
 import dev.mailaccess.testkit.LoopbackProxy;
 
 import java.io.File;

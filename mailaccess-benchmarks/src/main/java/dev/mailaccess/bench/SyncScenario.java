@@ -1,7 +1,7 @@
 package dev.mailaccess.bench;
 
-import dev.mailaccess.sync.Replica;
-import dev.mailaccess.sync.SyncReport;
+import dev.mailaccess.replica.Replica;
+import dev.mailaccess.replica.SyncReport;
 import dev.mailaccess.testkit.LoopbackProxy;
 
 import java.io.File;

@@ -2,11 +2,11 @@ package dev.mailaccess.cli;
 
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.replica.Replica;
+import dev.mailaccess.replica.ReplicaMessage;
 import dev.mailaccess.search.QueryParser;
 import dev.mailaccess.search.QuerySyntaxException;
 import dev.mailaccess.search.SearchQuery;
-import dev.mailaccess.sync.Replica;
-import dev.mailaccess.sync.ReplicaMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

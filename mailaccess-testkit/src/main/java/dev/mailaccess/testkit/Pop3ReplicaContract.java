@@ -10,9 +10,9 @@ import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.Support;
 import dev.mailaccess.UnsupportedCapabilityException;
-import dev.mailaccess.sync.Replica;
-import dev.mailaccess.sync.ReplicaMessage;
-import dev.mailaccess.sync.SyncReport;
+import dev.mailaccess.replica.Replica;
+import dev.mailaccess.replica.ReplicaMessage;
+import dev.mailaccess.replica.SyncReport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -8,6 +8,8 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.internal.ImapSearchSyntax;
+import dev.mailaccess.replica.Replica;
+import dev.mailaccess.replica.ReplicaMessage;
 import dev.mailaccess.search.SearchMode;
 import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchQuery;
@@ -21,9 +23,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.mailaccess.sync.Replica;
-import dev.mailaccess.sync.ReplicaMessage;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *       stored messages that IMAP serves, by position; server-side is refused; without emulation every search is
  *       refused before any I/O;</li>
  *   <li>on a replica (IMAP only): the INBOX synchronised whole into a fresh disconnected-mode
- *       {@link dev.mailaccess.sync.Replica} answers offline as the oracle does
+ *       {@link dev.mailaccess.replica.Replica} answers offline as the oracle does
  *       ({@link #replicaDifferences()} names what it leaves out).</li>
  * </ul>
  * Where a server legitimately differs, the subclass names the difference in {@link #knownDifferences()}: that

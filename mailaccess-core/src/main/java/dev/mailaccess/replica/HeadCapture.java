@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -26,9 +26,9 @@ final class HeadCapture extends FilterInputStream {
         return this;
     }
 
-    /** A header among the bytes read so far ({@link ReplicaStore#header}). */
+    /** A header among the bytes read so far ({@link StoredHeaders#header}). */
     String header(String name) {
-        return ReplicaStore.header(head, kept, name);
+        return StoredHeaders.header(head, kept, name);
     }
 
     @Override

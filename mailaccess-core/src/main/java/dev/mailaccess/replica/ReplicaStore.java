@@ -1,27 +1,28 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
-import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.internal.Sha256;
 import dev.mailaccess.store.Maildir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.EnumSet;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.UUID;
 
-/** The on-disk pieces of a {@link Replica}: folder state, records, names, file naming. Not public. */
+/**
+ * The on-disk pieces of a {@link Replica}: records and folder state, their state files, local names, the encoding
+ * of a field and where a message file goes. Not public.
+ */
 final class ReplicaStore {
     static final String SUFFIX = ".mailaccess";
 
@@ -131,7 +132,7 @@ final class ReplicaStore {
             }
         }
         if (sb.length() > 120) {
-            return "%h" + OfflineFetch.hash(name).substring(0, 40); // "%h" is never produced by the escaping
+            return "%h" + Sha256.hex(name).substring(0, 40); // "%h" is never produced by the escaping
         }
         return sb.toString();
     }
@@ -139,6 +140,11 @@ final class ReplicaStore {
     /** The inverse of {@link #safeName} for names that were not hashed. */
     static String unsafeName(String safe) {
         return URLDecoder.decode(safe.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** A new local id for a message the server has not numbered: added offline or by another mail client. */
+    static String newKey() {
+        return "L" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /**
@@ -192,91 +198,6 @@ final class ReplicaStore {
         return s.substring(from, to);
     }
 
-    // ---------------------------------------------------------------- flags
-
-    /** System flags by Maildir letter, in the order the letters go into a file name (ASCII order). */
-    private static final Flag[] BY_LETTER = java.util.Arrays.stream(Flag.values())
-            .sorted(java.util.Comparator.comparing(Flag::maildirLetter)).toArray(Flag[]::new);
-
-    static String letters(Flags flags) {
-        Set<Flag> system = flags.system();
-        if (system.isEmpty()) {
-            return "";
-        }
-        char[] out = new char[BY_LETTER.length];
-        int n = 0;
-        for (Flag f : BY_LETTER) {
-            if (system.contains(f)) {
-                out[n++] = f.maildirLetter();
-            }
-        }
-        return new String(out, 0, n);
-    }
-
-    static String flagsToken(Flags flags) {
-        if (flags == null) {
-            return "-";
-        }
-        StringBuilder sb = new StringBuilder(letters(flags));
-        for (String k : flags.keywords()) {
-            sb.append(' ').append(k);
-        }
-        return enc(sb.toString());
-    }
-
-    static Flags parseFlags(String token) {
-        String s = dec(token);
-        if (s == null) {
-            return null;
-        }
-        String[] parts = s.split(" ", -1);
-        EnumSet<Flag> sys = EnumSet.noneOf(Flag.class);
-        for (char c : parts[0].toCharArray()) {
-            for (Flag f : Flag.values()) {
-                if (f.maildirLetter() == c) {
-                    sys.add(f);
-                }
-            }
-        }
-        List<String> kw = new ArrayList<>();
-        for (int i = 1; i < parts.length; i++) {
-            if (!parts[i].isEmpty()) {
-                kw.add(parts[i]);
-            }
-        }
-        return Flags.of(sys, kw);
-    }
-
-    /** The same keywords, system flags taken from a Maildir file name. */
-    static Flags withSystemOf(Flags flags, Path file) {
-        return Flags.of(Maildir.flagsOf(file).system(), flags.keywords());
-    }
-
-    /** Local wins per flag: a flag changed locally since {@code base} keeps its local value, others the server's. */
-    static Flags merge(Flags base, Flags local, Flags server) {
-        if (base == null) {
-            return local.plus(server);
-        }
-        EnumSet<Flag> sys = EnumSet.noneOf(Flag.class);
-        for (Flag f : Flag.values()) {
-            boolean localChanged = base.contains(f) != local.contains(f);
-            if (localChanged ? local.contains(f) : server.contains(f)) {
-                sys.add(f);
-            }
-        }
-        TreeSet<String> all = new TreeSet<>(base.keywords());
-        all.addAll(local.keywords());
-        all.addAll(server.keywords());
-        List<String> kw = new ArrayList<>();
-        for (String k : all) {
-            boolean localChanged = base.containsKeyword(k) != local.containsKeyword(k);
-            if (localChanged ? local.containsKeyword(k) : server.containsKeyword(k)) {
-                kw.add(k);
-            }
-        }
-        return Flags.of(sys, kw);
-    }
-
     // ---------------------------------------------------------------- files
 
     static String keyOf(Path file) {
@@ -290,7 +211,7 @@ final class ReplicaStore {
 
     /** A downloaded record's file name in cur/: {@code <key>.mailaccess,S=<size>:2,<system flag letters>}. */
     static String fileName(Rec r) {
-        return r.key + SUFFIX + ",S=" + r.size + ":2," + letters(r.flags);
+        return r.key + SUFFIX + ",S=" + r.size + ":2," + ReplicaFlags.letters(r.flags);
     }
 
     /** Where a downloaded record's file is, once {@link #placeFile} has put it there. */
@@ -311,7 +232,7 @@ final class ReplicaStore {
             if (!current.equals(target)) {
                 Files.move(current, target, StandardCopyOption.ATOMIC_MOVE);
                 if (fsync) {
-                    Replica.fsyncDir(target.getParent());
+                    fsyncDir(target.getParent());
                 }
             }
             fs.files.put(r.key, target);
@@ -321,95 +242,15 @@ final class ReplicaStore {
         }
     }
 
-    /** A few header values of a stored message, unfolded, raw. */
-    static Map<String, String> headers(Path file) {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(64 * 1024);
+    /** Forces a directory's entries to disk, so a rename or a delete in it survives a crash. */
+    static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         } catch (IOException e) {
-            return new LinkedHashMap<>();
-        }
-        return headers(head);
-    }
-
-    /**
-     * One header's value as {@link #headers(byte[], int)} gives it (the first occurrence, unfolded, stripped; ""
-     * if absent), without building the others: for the Message-ID of every downloaded message.
-     *
-     * @param name the header name in lower case
-     */
-    static String header(byte[] head, int length, String name) {
-        int pos = 0;
-        while (pos < length) {
-            int newline = lineEnd(head, pos, length);
-            int end = contentEnd(head, pos, newline, length);
-            if (end == pos) {
-                return ""; // the blank line: end of the header
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+                throw e;
             }
-            int colon = pos + name.length();
-            if (colon < end && head[colon] == ':' && head[pos] != ' ' && head[pos] != '\t'
-                    && new String(head, pos, name.length(), StandardCharsets.ISO_8859_1).equalsIgnoreCase(name)) {
-                StringBuilder value = new StringBuilder(
-                        new String(head, colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
-                for (pos = newline + 1; pos < length && (head[pos] == ' ' || head[pos] == '\t'); pos = newline + 1) {
-                    newline = lineEnd(head, pos, length);
-                    value.append(' ').append(new String(head, pos, contentEnd(head, pos, newline, length) - pos,
-                            StandardCharsets.ISO_8859_1).strip());
-                }
-                return value.toString().strip();
-            }
-            pos = newline + 1;
         }
-        return "";
-    }
-
-    private static int lineEnd(byte[] head, int from, int length) {
-        int i = from;
-        while (i < length && head[i] != '\n') {
-            i++;
-        }
-        return i;
-    }
-
-    /** Where a line's text ends: before its CR LF or LF. */
-    private static int contentEnd(byte[] head, int from, int newline, int length) {
-        return newline > from && newline < length && head[newline - 1] == '\r' ? newline - 1 : newline;
-    }
-
-    /** The same, from the first bytes of a message. */
-    static Map<String, String> headers(byte[] head) {
-        return headers(head, head.length);
-    }
-
-    /** The same, from the first {@code length} bytes; reads no further than the blank line ending the header. */
-    static Map<String, String> headers(byte[] head, int length) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String current = null;
-        StringBuilder value = new StringBuilder();
-        int pos = 0;
-        while (pos < length) {
-            int newline = lineEnd(head, pos, length);
-            int end = contentEnd(head, pos, newline, length);
-            if (end == pos) {
-                break;
-            }
-            String line = new String(head, pos, end - pos, StandardCharsets.ISO_8859_1);
-            pos = newline + 1;
-            if ((line.startsWith(" ") || line.startsWith("\t")) && current != null) {
-                value.append(' ').append(line.strip());
-                continue;
-            }
-            if (current != null) {
-                out.putIfAbsent(current, value.toString().strip());
-            }
-            int colon = line.indexOf(':');
-            current = colon > 0 ? line.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : null;
-            value = new StringBuilder(colon > 0 ? line.substring(colon + 1) : "");
-        }
-        if (current != null) {
-            out.putIfAbsent(current, value.toString().strip());
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- state files
@@ -437,8 +278,9 @@ final class ReplicaStore {
         sb.append("R ").append(r.key).append(' ').append(r.uid).append(' ').append(enc(r.uidl)).append(' ')
                 .append(r.size).append(' ').append(r.status).append(' ').append(r.pushed ? 1 : 0)
                 .append(r.repair ? 1 : 0).append(r.downloaded ? 1 : 0).append(r.sent ? 1 : 0).append(' ')
-                .append(enc(r.msgId)).append(' ').append(flagsToken(r.flags)).append(' ').append(flagsToken(r.base))
-                .append(' ').append(enc(r.link)).append(' ').append(enc(r.envelope)).append('\n');
+                .append(enc(r.msgId)).append(' ').append(ReplicaFlags.flagsToken(r.flags)).append(' ')
+                .append(ReplicaFlags.flagsToken(r.base)).append(' ').append(enc(r.link)).append(' ')
+                .append(enc(r.envelope)).append('\n');
     }
 
     /**
@@ -547,7 +389,7 @@ final class ReplicaStore {
             return value;
         }
 
-        /** The next field, a {@link #flagsToken}; parsed once per distinct field. */
+        /** The next field, a {@link ReplicaFlags#flagsToken}; parsed once per distinct field. */
         Flags nextFlags(Map<String, Flags> parsed) {
             String token = next();
             if (token.equals("-")) {
@@ -555,7 +397,7 @@ final class ReplicaStore {
             }
             Flags flags = parsed.get(token);
             if (flags == null) {
-                flags = parseFlags(token);
+                flags = ReplicaFlags.parseFlags(token);
                 parsed.put(token, flags);
             }
             return flags;

@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import dev.mailaccess.Flags;
 import dev.mailaccess.MessageRef;

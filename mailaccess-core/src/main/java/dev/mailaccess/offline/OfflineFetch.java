@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.offline;
 
 import dev.mailaccess.AccessMode;
 import dev.mailaccess.Capability;
@@ -15,6 +15,7 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ProgressListener;
 import dev.mailaccess.ServerBusyException;
+import dev.mailaccess.internal.Sha256;
 import dev.mailaccess.store.Maildir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,15 +23,12 @@ import org.slf4j.LoggerFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,7 +116,7 @@ public final class OfflineFetch {
         this.listener = b.listener;
         this.clock = b.clock;
         this.state = OfflineState.load(maildir.root().resolve(".mailaccess")
-                .resolve("offline-" + hash(config.protocol() + "|" + config.host() + "|" + config.user())
+                .resolve("offline-" + Sha256.hex(config.protocol() + "|" + config.host() + "|" + config.user())
                         .substring(0, 16) + ".state"), fsync);
     }
 
@@ -282,17 +280,8 @@ public final class OfflineFetch {
 
     /** The file-name key of a server message: a hash of account, folder and stable id. */
     private String key(String folder, MessageRef ref) {
-        return hash(config.protocol() + "|" + config.host() + "|" + config.user() + "|" + folder + "|" + ref)
+        return Sha256.hex(config.protocol() + "|" + config.host() + "|" + config.user() + "|" + folder + "|" + ref)
                 .substring(0, 32);
-    }
-
-    static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void sleep(Duration d) {

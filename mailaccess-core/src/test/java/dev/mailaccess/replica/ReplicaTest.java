@@ -1,4 +1,4 @@
-package dev.mailaccess.sync;
+package dev.mailaccess.replica;
 
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
@@ -184,18 +184,6 @@ class ReplicaTest {
     }
 
     @Test
-    void mergeIsPerFlagAndLocalWinsABothSidedChange() {
-        Flags base = Flags.of(Flag.SEEN).plus(Flags.keywords("k1"));
-        Flags local = Flags.of(Flag.FLAGGED).plus(Flags.keywords("k1", "k2")); // -SEEN +FLAGGED +k2
-        Flags server = Flags.of(Flag.SEEN, Flag.ANSWERED); // +ANSWERED -k1
-        assertThat(ReplicaStore.merge(base, local, server))
-                .isEqualTo(Flags.of(List.of(Flag.FLAGGED, Flag.ANSWERED), List.of("k2")));
-        // local set vs server clear of the same flag since the last sync: local wins
-        assertThat(ReplicaStore.merge(Flags.NONE, Flags.of(Flag.SEEN), Flags.NONE)).isEqualTo(Flags.of(Flag.SEEN));
-        assertThat(ReplicaStore.merge(Flags.of(Flag.SEEN), Flags.NONE, Flags.of(Flag.SEEN))).isEqualTo(Flags.NONE);
-    }
-
-    @Test
     void searchRunsOfflineOnLocalFilesAndFlags() {
         Replica r = Replica.open(tmp.resolve("r"), false);
         r.createLocalFolder("F");
@@ -279,21 +267,6 @@ class ReplicaTest {
     }
 
     @Test
-    void directoryTimesAreTrustedOnlyOnceTheyAreOlderThanTheFileSystemsClockTick() {
-        long now = System.currentTimeMillis();
-        long fine = (now - 50) * 1_000_000L + 123; // sub-second times: 10 ms ticks at most, 100 ms margin
-        assertThat(Replica.settled(new long[] {fine, fine}, now)).isFalse();
-        long fineOld = (now - 500) * 1_000_000L + 123;
-        assertThat(Replica.settled(new long[] {fineOld, fineOld}, now)).isTrue();
-        assertThat(Replica.settled(new long[] {fineOld, fine}, now)).isFalse();
-        long wholeSecond = (now / 1000 - 1) * 1_000_000_000L; // whole seconds: 2 s margin
-        assertThat(Replica.settled(new long[] {wholeSecond, wholeSecond}, now)).isFalse();
-        long wholeSecondOld = (now / 1000 - 3) * 1_000_000_000L;
-        assertThat(Replica.settled(new long[] {wholeSecondOld, wholeSecondOld}, now)).isTrue();
-        assertThat(Replica.settled(new long[] {-1, fineOld}, now)).isFalse();
-    }
-
-    @Test
     void aMaildirWhoseTimesHaveNotMovedIsNotListedAgain() throws Exception {
         Path dir = tmp.resolve("r");
         Replica r = Replica.open(dir, false);
@@ -321,29 +294,5 @@ class ReplicaTest {
             assertThat(again.messages("F")).extracting(ReplicaMessage::subject).containsExactlyInAnyOrder("a",
                     "sneaked");
         }
-    }
-
-    @Test
-    void oneHeaderIsReadAsTheWholeHeaderParseReadsIt() {
-        List<String> heads = List.of(
-                "Subject: x\r\nMessage-ID: <a@b>\r\n\r\nMessage-ID: <body@b>\r\n",
-                "message-id:<lower@b>\nSubject: y\n\nbody",
-                "MESSAGE-ID: \r\n  <folded@b>\r\n\t(comment)\r\nX: y\r\n\r\n",
-                "Message-ID: <first@b>\r\nMessage-ID: <second@b>\r\n\r\n",
-                "Message-ID : <spaced@b>\r\n\r\n",
-                " Message-ID: <continuation@b>\r\n\r\n",
-                "Subject: no id\r\n\r\n",
-                "Message-ID: <truncated@b",
-                "Message-IDs: <other@b>\r\n\r\n",
-                "",
-                "\r\nMessage-ID: <after-blank@b>\r\n");
-        for (String h : heads) {
-            byte[] bytes = h.getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).as(h)
-                    .isEqualTo(ReplicaStore.headers(bytes).getOrDefault("message-id", ""));
-        }
-        byte[] bytes = heads.get(0).getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(ReplicaStore.header(bytes, bytes.length, "message-id")).isEqualTo("<a@b>");
-        assertThat(ReplicaStore.header(bytes, 12, "message-id")).isEmpty(); // only the bytes given count
     }
 }
