@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
     /** Every scenario this harness knows, in order. */
-    static final List<String> ALL = List.of("1", "2", "3", "4", "5", "6", "7");
+    static final List<String> ALL = List.of("1", "2", "3", "4", "5", "6", "7", "8");
 
     private BenchmarkMain() {
     }
@@ -93,7 +93,7 @@ public final class BenchmarkMain {
             String popUser = dovecot.newUser();
             String bigUser = dovecot.newUser();
             String syncUser = dovecot.newUser();
-            if (only.contains("1") || only.contains("2") || only.contains("6")) {
+            if (only.contains("1") || only.contains("2") || only.contains("6") || only.contains("8")) {
                 dovecot.deliverMany(listUser, "INBOX", numbered(settings.listSize()));
             }
             if (only.contains("1") || only.contains("2")) {
@@ -154,6 +154,9 @@ public final class BenchmarkMain {
                 long size = big.length;
                 big = null;
                 scenario(b, "7 memory", () -> new MemoryScenario(b, bigUser, size).run());
+            }
+            if (only.contains("8")) {
+                scenario(b, SummaryPathsScenario.SCENARIO, () -> new SummaryPathsScenario(b, listUser).run());
             }
             report.note("Ratios are to the floor measured in the same run; absolute seconds depend on the machine, "
                     + "which may be shared and noisy.");
