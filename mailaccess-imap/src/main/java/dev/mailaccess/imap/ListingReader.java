@@ -5,8 +5,6 @@ import dev.mailaccess.FetchSpec;
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.angus.internal.MimeConversion;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.BODY;
@@ -196,12 +194,12 @@ final class ListingReader {
         RFC822SIZE size = fr.getItem(RFC822SIZE.class);
         INTERNALDATE date = fr.getItem(INTERNALDATE.class);
         BODYSTRUCTURE structure = fr.getItem(BODYSTRUCTURE.class);
-        InternetHeaders headers = null;
+        Map<String, List<String>> headers = null;
         for (int i = 0; i < fr.getItemCount(); i++) {
             Item item = fr.getItem(i);
             if (item instanceof BODY body && body.getSection() != null
                     && body.getSection().toUpperCase(java.util.Locale.ROOT).startsWith("HEADER")) {
-                headers = parseHeaders(body);
+                headers = HeaderFields.of(body.getByteArrayInputStream());
             }
         }
         return new MessageSummary(MessageRef.imap(uidValidity, uid.uid),
@@ -210,26 +208,7 @@ final class ListingReader {
                 size == null ? -1 : size.size,
                 date == null || date.getDate() == null ? null : date.getDate().toInstant(),
                 structure == null ? null : BodyStructures.toBodyPart(structure),
-                headers == null ? null : MimeConversion.headers(headers, headerNames(headers)));
-    }
-
-    private static InternetHeaders parseHeaders(BODY body) {
-        try {
-            return new InternetHeaders(body.getByteArrayInputStream());
-        } catch (MessagingException e) {
-            return new InternetHeaders();
-        }
-    }
-
-    private static List<String> headerNames(InternetHeaders headers) {
-        List<String> names = new ArrayList<>();
-        for (java.util.Enumeration<jakarta.mail.Header> e = headers.getAllHeaders(); e.hasMoreElements(); ) {
-            String name = e.nextElement().getName();
-            if (names.stream().noneMatch(name::equalsIgnoreCase)) {
-                names.add(name);
-            }
-        }
-        return names;
+                headers);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mailaccess.imap;
 
 import dev.mailaccess.Address;
+import dev.mailaccess.BodyPart;
 import dev.mailaccess.Envelope;
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
@@ -10,9 +11,6 @@ import dev.mailaccess.angus.internal.MimeConversion;
 import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeUtility;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.DateTimeException;
@@ -23,6 +21,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,23 +41,13 @@ import java.util.TreeSet;
  * It also reads an item wrapped in another pair of parentheses, as Lotus Domino sends its ENVELOPE; Angus refuses
  * such an answer.
  */
-final class SummaryParser {
-    /** This answer needs Angus's parser. Carries no stack trace: it is a routine signal, not an error. */
-    static final class Unparsed extends Exception {
-        Unparsed(String why) {
-            super(why, null, false, false);
-        }
-    }
-
+final class SummaryParser extends AnswerReader {
     private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
         "nov", "dec"};
 
     private final long uidValidity;
     private boolean lenient;
     private MailDateFormat dateFormat;
-    private byte[] b;
-    private int pos;
-    private int end;
 
     SummaryParser(long uidValidity) {
         this.uidValidity = uidValidity;
@@ -99,9 +89,7 @@ final class SummaryParser {
     }
 
     private MessageSummary read(byte[] bytes, int from, int to) throws Unparsed {
-        b = bytes;
-        pos = from + 2;
-        end = to;
+        reset(bytes, from + 2, to);
         while (pos < end && b[pos] != ' ') {
             pos++;
         }
@@ -112,6 +100,8 @@ final class SummaryParser {
         Flags flags = null;
         Instant internalDate = null;
         Envelope envelope = null;
+        BodyPart structure = null;
+        Map<String, List<String>> headers = null;
         int wrapped = 0; // Lotus Domino wraps an item in another pair of parentheses: (UID 7 (ENVELOPE (...)) ...)
         while (true) {
             skipSpaces();
@@ -138,6 +128,14 @@ final class SummaryParser {
                     case "FLAGS" -> flags = flags();
                     case "INTERNALDATE" -> internalDate = internalDate(nstring());
                     case "ENVELOPE" -> envelope = envelope();
+                    case "BODYSTRUCTURE" -> structure = BodyStructures.toBodyPart(new StructureReader(this).body());
+                    case "BODY" -> {
+                        if (peek() == '(') {
+                            structure = BodyStructures.toBodyPart(new StructureReader(this).body());
+                        } else {
+                            headers = headerFields();
+                        }
+                    }
                     case "MODSEQ" -> {
                         expect('(');
                         skipSpaces();
@@ -163,59 +161,24 @@ final class SummaryParser {
         if (uid == 0 || uid > 0xFFFF_FFFFL) {
             throw new Unparsed("UID " + uid + " out of range"); // not a UID a message can have
         }
-        return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, null,
-                null);
+        return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, structure,
+                headers);
     }
 
-    /**
-     * Skips an item's value, from where the item's name ends: a section ({@code [...]}) and a partial range
-     * ({@code <...>}) if any, then one list, string, literal or atom. Always moves on, or throws at the end.
-     */
-    private void skipValue() throws Unparsed {
-        if (peek() == '[') {
-            while (peek() != ']') {
-                if (b[pos] == '"') {
-                    nstring();
-                } else {
-                    pos++;
-                }
-            }
+    /** {@code [HEADER.FIELDS (...)] {n}} and the header block: its fields; another section is Angus's to read. */
+    private Map<String, List<String>> headerFields() throws Unparsed {
+        expect('[');
+        int section = pos;
+        while (peek() != ']') {
             pos++;
-            if (pos < end && b[pos] == '<') {
-                while (peek() != '>') {
-                    pos++;
-                }
-                pos++;
-            }
         }
-        skipSpaces();
-        byte c = peek();
-        if (c == '"' || c == '{') {
-            nstring();
-        } else if (c == '(') {
-            int depth = 0;
-            do {
-                c = peek();
-                if (c == '"' || c == '{') {
-                    nstring();
-                    continue;
-                }
-                if (c == '(') {
-                    depth++;
-                } else if (c == ')') {
-                    depth--;
-                }
-                pos++;
-            } while (depth > 0);
-        } else {
-            int start = pos;
-            while (pos < end && b[pos] != ' ' && b[pos] != ')') {
-                pos++;
-            }
-            if (pos == start) {
-                throw new Unparsed("no value at " + pos);
-            }
+        String name = new String(b, section, pos - section, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+        pos++;
+        if (!name.startsWith("HEADER.FIELDS") || pos < end && b[pos] == '<') {
+            throw new Unparsed("section " + name);
         }
+        int[] block = literalBytes();
+        return block == null ? Map.of() : HeaderFields.of(b, block[0], block[1]);
     }
 
     private Envelope envelope() throws Unparsed {
@@ -452,134 +415,5 @@ final class SummaryParser {
 
     private static String decode(String text) {
         return text.contains("=?") ? MimeConversion.decodeText(text) : text;
-    }
-
-    // ---- the IMAP syntax ----
-
-    private byte peek() throws Unparsed {
-        if (pos >= end) {
-            throw new Unparsed("answer ends early");
-        }
-        return b[pos];
-    }
-
-    private void expect(char c) throws Unparsed {
-        skipSpaces();
-        if (peek() != c) {
-            throw new Unparsed("expected " + c + " at " + pos);
-        }
-        pos++;
-    }
-
-    private void skipSpaces() {
-        while (pos < end && b[pos] == ' ') {
-            pos++;
-        }
-    }
-
-    private String atom() throws Unparsed {
-        int s = pos;
-        while (pos < end) {
-            byte c = b[pos];
-            if (c == ' ' || c == '(' || c == ')' || c == '"' || c == '{' || c == '[' || c < 0x20) {
-                break;
-            }
-            pos++;
-        }
-        if (pos == s) {
-            throw new Unparsed("expected an atom at " + pos);
-        }
-        return new String(b, s, pos - s, StandardCharsets.ISO_8859_1);
-    }
-
-    private long number() throws Unparsed {
-        skipSpaces();
-        int s = pos;
-        long n = 0;
-        while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-            if (pos - s == 18) {
-                throw new Unparsed("a number beyond any count at " + s); // and beyond a long
-            }
-            n = n * 10 + (b[pos] - '0');
-            pos++;
-        }
-        if (pos == s) {
-            throw new Unparsed("expected a number at " + pos);
-        }
-        return n;
-    }
-
-    /** NIL (null), a quoted string or a literal. */
-    private String nstring() throws Unparsed {
-        skipSpaces();
-        byte c = peek();
-        if (c == '"') {
-            pos++;
-            int s = pos;
-            boolean escaped = false;
-            while (true) {
-                byte x = peek();
-                if (x == '"') {
-                    break;
-                }
-                if (x == '\\') {
-                    escaped = true;
-                    pos++;
-                    peek();
-                }
-                pos++;
-            }
-            String out = text(s, pos);
-            pos++;
-            return escaped ? unescape(out) : out;
-        }
-        if (c == '{') {
-            int close = pos + 1;
-            long n = 0;
-            while (close < end && b[close] >= '0' && b[close] <= '9' && close - pos <= 10) {
-                n = n * 10 + (b[close] - '0');
-                close++;
-            }
-            int s = close + 3; // past "}\r\n"
-            if (close + 2 >= end || b[close] != '}' || b[close + 1] != '\r' || b[close + 2] != '\n'
-                    || s + n > end) {
-                throw new Unparsed("bad literal at " + pos);
-            }
-            pos = s + (int) n;
-            return text(s, pos);
-        }
-        if ((c | 0x20) == 'n' && pos + 3 <= end && (b[pos + 1] | 0x20) == 'i' && (b[pos + 2] | 0x20) == 'l') {
-            pos += 3;
-            return null;
-        }
-        throw new Unparsed("expected a string at " + pos);
-    }
-
-    private static String unescape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                c = s.charAt(++i);
-            }
-            out.append(c);
-        }
-        return out.toString();
-    }
-
-    /** ASCII as it is; 8-bit bytes as UTF-8 when they are valid UTF-8, else as Latin-1 (what Angus does). */
-    private String text(int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] < 0) {
-                try {
-                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(b, from, to - from)).toString();
-                } catch (CharacterCodingException e) {
-                    break;
-                }
-            }
-        }
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }

@@ -299,11 +299,77 @@ class SummaryParserTest {
                 "* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL NIL NIL ((NIL NIL \"undisclosed-recipients\" NIL)"
                         + " (NIL NIL NIL NIL)) NIL NIL NIL NIL))",
                 "* 1 FETCH (UID 9 BODY[HEADER] {2}\r\nab)",
+                "* 1 FETCH (UID 9 X-GM-LABELS (\\Inbox))",
                 "* 1 FETCH (UID 9 RFC822.SIZE)",
                 "* 1 FETCH (UID 9 INTERNALDATE \"27-Nov-2026\")",
                 "* 1 FETCH (UID 9 ENVELOPE (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL {99}\r\nshort))")) {
             assertThatThrownBy(() -> ours(a)).as(a).isInstanceOf(SummaryParser.Unparsed.class);
         }
+    }
+
+    @Test
+    void structuresAndHeaderFieldsAsAngusReadsThem() throws Exception {
+        for (String a : List.of(
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 10 1))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (\"text\" \"html\" (\"charset\" \"UTF-8\") NIL NIL \"7BIT \" 10 1"
+                        + " NIL NIL NIL NIL))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"QUOTED-PRINTABLE\" 731 16 NIL"
+                        + " (\"inline\" NIL) NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"=?utf-8?q?r=C3=A9sum=C3=A9?=.pdf\")"
+                        + " \"<id@x>\" \"a file\" \"BASE64\" 31472 \"md5\" (\"attachment\" (\"FILENAME*\""
+                        + " \"utf-8''r%C3%A9sum%C3%A9.pdf\")) (\"en\" \"de\") \"loc\" 1 (2 \"x\" NIL)) \"MIXED\""
+                        + " (\"BOUNDARY\" \"b1\") NIL NIL NIL))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)((\"TEXT\" \"HTML\""
+                        + " NIL NIL NIL \"7BIT\" 2 1)(\"IMAGE\" \"PNG\" (\"NAME\" \"a.png\") NIL NIL \"BASE64\" 3)"
+                        + " \"RELATED\") \"ALTERNATIVE\"))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE ((\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 500 (NIL \"inner\""
+                        + " NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 5 1) 20)"
+                        + "(\"TEXT\" \"PLAIN\" (\"NAME\" \"\") NIL NIL \"8BIT\" 4 1 NIL (\"ATTACHMENT\" NIL)) \"MIXED\"))",
+                "* 1 FETCH (UID 9 BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"iso-8859-1\") NIL NIL \"8BIT\" 12 2))",
+                "* 1 FETCH (UID 9 FLAGS (\\Seen) BODY[HEADER.FIELDS (LIST-ID X-MAILER)] " + literal(
+                        "List-Id: <a.b>\r\nX-Mailer: =?utf-8?q?caf=C3=A9?=\r\nList-ID:  two\r\n\r\n") + ")",
+                "* 1 FETCH (UID 9 BODY[HEADER.FIELDS (LIST-ID)] {2}\r\n\r\n ENVELOPE (NIL \"s\" NIL NIL NIL NIL NIL NIL"
+                        + " NIL NIL))")) {
+            MessageSummary mine = ours(a);
+            assertThat(mine.structure() != null || !mine.headers().isEmpty() || a.contains("{2}")).as(a).isTrue();
+            same(a);
+        }
+    }
+
+    private static String literal(String text) {
+        return "{" + text.length() + "}\r\n" + text;
+    }
+
+    @Test
+    void structuresOffTheGrammarAreAngussToRead() {
+        for (String a : List.of(
+                // Exchange: a multipart disposition that is a bare string; an unquoted encoding; NIL type (SIMS)
+                "* 1 FETCH (UID 9 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) \"MIXED\" NIL \"x\"))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL 7BIT 1 1))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (NIL NIL NIL NIL NIL \"7BIT\" 1))",
+                // Gmail: a nested message without its envelope; a lines count on a non-text part
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 500))",
+                "* 1 FETCH (UID 9 BODYSTRUCTURE (\"IMAGE\" \"PNG\" NIL NIL NIL \"BASE64\" 3 7))",
+                // a header block sent as a quoted string, another section
+                "* 1 FETCH (UID 9 BODY[HEADER.FIELDS (X)] \"X: y\")",
+                "* 1 FETCH (UID 9 BODY[TEXT] {1}\r\nx)")) {
+            assertThatThrownBy(() -> ours(a)).as(a).isInstanceOf(SummaryParser.Unparsed.class);
+        }
+    }
+
+    @Test
+    void dovecotsListingWithStructureAndHeaderFields() throws Exception {
+        int read = 0;
+        for (byte[] b : ServerTranscripts.responses(ServerTranscripts.file("dovecot/fetch3.txt"))) {
+            if (SummaryParser.isFetch(b, 0, b.length)) {
+                String a = new String(b, StandardCharsets.ISO_8859_1);
+                MessageSummary mine = ours(a);
+                assertThat(mine.structure()).as(a).isNotNull();
+                assertThat(mine.headers()).as(a).isNotNull();
+                same(a);
+                read++;
+            }
+        }
+        assertThat(read).isEqualTo(14);
     }
 
     @Test
