@@ -17,20 +17,45 @@ import java.util.List;
  */
 public record BodyPart(String path, String contentType, String charset, String fileName, String disposition,
                        String encoding, long size, List<BodyPart> children) {
+    /**
+     * Copies the children.
+     *
+     * @param path        the IMAP section path; empty for a message that is not multipart
+     * @param contentType lower-case MIME type without parameters
+     * @param charset     charset parameter, empty if none
+     * @param fileName    decoded file name, empty if none
+     * @param disposition {@code inline}, {@code attachment} or empty
+     * @param encoding    Content-Transfer-Encoding, lower case, empty if none
+     * @param size        encoded size in bytes, -1 if unknown
+     * @param children    sub-parts, empty for a part that is not multipart; must not be null
+     */
     public BodyPart {
         children = List.copyOf(children);
     }
 
+    /**
+     * Whether this part contains other parts.
+     *
+     * @return true if the content type is {@code multipart/*}
+     */
     public boolean isMultipart() {
         return contentType.startsWith("multipart/");
     }
 
-    /** True if the part has a file name or is marked as an attachment. */
+    /**
+     * Whether this part is an attachment.
+     *
+     * @return true if the part is marked {@code attachment}, or has a file name and is not multipart
+     */
     public boolean isAttachment() {
         return "attachment".equals(disposition) || (!fileName.isEmpty() && !isMultipart());
     }
 
-    /** This part and every descendant, depth first. */
+    /**
+     * This part and every descendant, depth first.
+     *
+     * @return an immutable list starting with this part
+     */
     public List<BodyPart> flatten() {
         List<BodyPart> out = new java.util.ArrayList<>();
         collect(this, out);

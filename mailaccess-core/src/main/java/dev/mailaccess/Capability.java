@@ -48,7 +48,11 @@ public enum Capability {
         this.description = description;
     }
 
-    /** What the capability lets a caller do, in a few words. */
+    /**
+     * What the capability lets a caller do, in a few words.
+     *
+     * @return a short lower-case phrase, e.g. {@code stream a whole message}
+     */
     public String description() {
         return description;
     }

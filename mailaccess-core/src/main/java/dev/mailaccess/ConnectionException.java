@@ -6,14 +6,27 @@ package dev.mailaccess;
  * untrusted certificate is not.
  */
 public class ConnectionException extends MailAccessException {
+    /** Whether the same call may succeed on a new connection. */
     private final boolean retryable;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, for a person to read; must not contain a password or token
+     * @param retryable whether the same call may succeed on a new connection (see {@link #isRetryable()})
+     * @param cause   the underlying failure, or null
+     */
     public ConnectionException(String message, boolean retryable, Throwable cause) {
         super(message, cause);
         this.retryable = retryable;
     }
 
-    /** Whether the same call may succeed on a new connection. */
+    /**
+     * Whether the same call may succeed on a new connection.
+     *
+     * @return true for a dropped connection or a timeout; false for a failure that would happen again, such as an
+     *         untrusted certificate
+     */
     public boolean isRetryable() {
         return retryable;
     }

@@ -8,13 +8,23 @@ import java.util.function.Supplier;
  */
 public sealed interface Credentials {
 
-    /** Password login. */
+    /**
+     * Password login.
+     *
+     * @param password the password, sent to the server only
+     * @return the credentials
+     * @throws NullPointerException if {@code password} is null
+     */
     static Credentials password(String password) {
         return new Password(password);
     }
 
     /**
      * SASL XOAUTH2 login. The supplier is called on every (re)connect, so it can refresh an expired token.
+     *
+     * @param accessToken gives a current OAuth2 access token; must not return null
+     * @return the credentials
+     * @throws NullPointerException if {@code accessToken} is null
      */
     static Credentials oauth2(Supplier<String> accessToken) {
         return new OAuth2(accessToken);
@@ -28,7 +38,11 @@ public sealed interface Credentials {
             this.secret = Objects.requireNonNull(secret, "password");
         }
 
-        /** The password; for adapters only. */
+        /**
+         * The password; for adapters only.
+         *
+         * @return the password in clear
+         */
         public String reveal() {
             return secret;
         }
@@ -47,7 +61,12 @@ public sealed interface Credentials {
             this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "token supplier");
         }
 
-        /** A fresh token; for adapters only, called once per connect. */
+        /**
+         * A fresh token; for adapters only, called once per connect.
+         *
+         * @return what the supplier gives now
+         * @throws NullPointerException if the supplier returns null
+         */
         public String currentToken() {
             return Objects.requireNonNull(tokenSupplier.get(), "the token supplier returned null");
         }

@@ -21,6 +21,20 @@ import java.util.List;
 public record Envelope(OffsetDateTime date, String subject, List<Address> from, List<Address> sender,
                        List<Address> replyTo, List<Address> to, List<Address> cc, List<Address> bcc,
                        String inReplyTo, String messageId) {
+    /**
+     * Copies the address lists and takes a null subject, In-Reply-To or Message-ID as empty.
+     *
+     * @param date      the Date header, or null
+     * @param subject   decoded subject; null is taken as empty
+     * @param from      From addresses; must not be null (empty if none)
+     * @param sender    Sender addresses; must not be null
+     * @param replyTo   Reply-To addresses; must not be null
+     * @param to        To addresses; must not be null
+     * @param cc        Cc addresses; must not be null
+     * @param bcc       Bcc addresses; must not be null
+     * @param inReplyTo In-Reply-To; null is taken as empty
+     * @param messageId Message-ID; null is taken as empty
+     */
     public Envelope {
         subject = subject == null ? "" : subject;
         from = List.copyOf(from);

@@ -21,24 +21,51 @@ import java.util.Set;
  *                        refused
  */
 public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsupported) {
-    /** Fetchable items. */
-    public enum Item { ENVELOPE, FLAGS, SIZE, INTERNAL_DATE, STRUCTURE }
+    /** Fetchable items; each fills one field of {@link MessageSummary}. */
+    public enum Item {
+        /** The {@link Envelope}: date, subject, addresses, ids. Needs {@link Capability#HEADERS}. */
+        ENVELOPE,
+        /** The {@link Flags}. Needs {@link Capability#SERVER_FLAGS}. */
+        FLAGS,
+        /** The size in bytes. */
+        SIZE,
+        /** The date the server received the message. */
+        INTERNAL_DATE,
+        /** The MIME structure ({@link BodyPart}). Needs {@link Capability#BODY_PART}. */
+        STRUCTURE
+    }
 
     /** Envelope, flags, size and internal date: what a message list shows. Strict; see {@link #bestEffort()}. */
     public static final FetchSpec LIST = of(Item.ENVELOPE, Item.FLAGS, Item.SIZE, Item.INTERNAL_DATE);
 
-    /** Copies the items and header names. */
+    /**
+     * Copies the items and header names.
+     *
+     * @param items           items to fetch; must not be null (empty for none)
+     * @param headers         extra header names to fetch; must not be null (empty for none)
+     * @param skipUnsupported whether items the session cannot give are left out rather than refused
+     */
     public FetchSpec {
         items = items.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(items));
         headers = List.copyOf(headers);
     }
 
-    /** A strict spec. */
+    /**
+     * A strict spec.
+     *
+     * @param items   items to fetch; must not be null (empty for none)
+     * @param headers extra header names to fetch; must not be null (empty for none)
+     */
     public FetchSpec(Set<Item> items, List<String> headers) {
         this(items, headers, false);
     }
 
-    /** A strict spec of the given items and no headers. */
+    /**
+     * A strict spec of the given items and no headers.
+     *
+     * @param items items to fetch; none gives a spec that fetches only the references
+     * @return the spec
+     */
     public static FetchSpec of(Item... items) {
         return new FetchSpec(items.length == 0 ? Set.of() : EnumSet.of(items[0], items), List.of());
     }
@@ -47,31 +74,53 @@ public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsup
      * This spec, best-effort: what the session cannot give is left out instead of refused, judged as the mailbox's
      * capability checks judge it (an EMULATED capability counts where the configuration allows emulation). See
      * {@link #narrowedTo}.
+     *
+     * @return a best-effort copy of this spec
      */
     public FetchSpec bestEffort() {
         return new FetchSpec(items, headers, true);
     }
 
-    /** This spec with the named headers (instead of any named before). */
+    /**
+     * This spec with the named headers (instead of any named before).
+     *
+     * @param names header names, e.g. {@code List-Id}; none to fetch no extra headers
+     * @return the new spec; this one is unchanged
+     */
     public FetchSpec withHeaders(String... names) {
         return new FetchSpec(items, List.of(names), skipUnsupported);
     }
 
-    /** This spec plus an item. */
+    /**
+     * This spec plus an item.
+     *
+     * @param item the item to add
+     * @return the new spec; this one is unchanged
+     */
     public FetchSpec with(Item item) {
         EnumSet<Item> s = itemsCopy();
         s.add(item);
         return new FetchSpec(s, headers, skipUnsupported);
     }
 
-    /** This spec without an item. */
+    /**
+     * This spec without an item.
+     *
+     * @param item the item to leave out
+     * @return the new spec; this one is unchanged
+     */
     public FetchSpec without(Item item) {
         EnumSet<Item> s = itemsCopy();
         s.remove(item);
         return new FetchSpec(s, headers, skipUnsupported);
     }
 
-    /** Whether the spec asks for the item. */
+    /**
+     * Whether the spec asks for an item.
+     *
+     * @param item the item
+     * @return true if it is one of {@link #items()}
+     */
     public boolean has(Item item) {
         return items.contains(item);
     }
@@ -81,8 +130,10 @@ public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsup
      * {@link Capability#SERVER_FLAGS} is usable, without envelope and headers unless {@link Capability#HEADERS}
      * is, without structure unless {@link Capability#BODY_PART} is. This is what a best-effort spec fetches.
      *
+     * @param capabilities     the session's capabilities ({@link Mailbox#capabilities()})
      * @param emulationAllowed whether an EMULATED capability counts as usable (the mailbox's
      *                         {@link MailboxConfig#allowEmulation()})
+     * @return a strict spec of what can be given
      */
     public FetchSpec narrowedTo(CapabilitySet capabilities, boolean emulationAllowed) {
         EnumSet<Item> s = itemsCopy();

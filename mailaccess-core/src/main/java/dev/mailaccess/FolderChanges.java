@@ -14,7 +14,13 @@ import java.util.List;
  *                      way, for example by comparing {@link MailFolder#refs()} or the message count
  */
 public record FolderChanges(List<MessageSummary> changed, List<MessageRef> vanished, boolean vanishedKnown) {
-    /** Copies both lists. */
+    /**
+     * Copies both lists.
+     *
+     * @param changed       summaries of the messages that changed or arrived
+     * @param vanished      messages expunged, empty unless {@code vanishedKnown}
+     * @param vanishedKnown whether the server reported the expunges itself (QRESYNC)
+     */
     public FolderChanges {
         changed = List.copyOf(changed);
         vanished = List.copyOf(vanished);

@@ -30,6 +30,8 @@ public final class MailAccess {
     /**
      * Connects and logs in.
      *
+     * @param config where and how to connect
+     * @return a logged-in mailbox; the caller closes it
      * @throws AuthenticationException if the credentials are refused
      * @throws ConnectionException     if the server cannot be reached, or TLS cannot be established or trusted
      * @throws IllegalArgumentException if no adapter for the protocol is on the class path
@@ -39,7 +41,17 @@ public final class MailAccess {
         return new CheckedMailbox(provider.connect(config), config);
     }
 
-    /** Connects to a URI such as {@code imaps://alice@mail.example.org}; see {@link MailboxConfig#fromUri}. */
+    /**
+     * Connects to a URI such as {@code imaps://alice@mail.example.org} with the default settings; see
+     * {@link MailboxConfig#fromUri}.
+     *
+     * @param uri         the account, without a password
+     * @param credentials how to log in
+     * @return a logged-in mailbox; the caller closes it
+     * @throws IllegalArgumentException if the URI is not accepted or no adapter for its protocol is on the class path
+     * @throws AuthenticationException  if the credentials are refused
+     * @throws ConnectionException      if the server cannot be reached, or TLS cannot be established or trusted
+     */
     public static Mailbox open(URI uri, Credentials credentials) {
         return connect(MailboxConfig.fromUri(uri).credentials(credentials).build());
     }
@@ -49,12 +61,18 @@ public final class MailAccess {
      * ({@link Mailbox#capabilities()}).
      *
      * @param protocol {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}
+     * @return every capability with its expected support
+     * @throws IllegalArgumentException if no adapter for the protocol is on the class path
      */
     public static CapabilitySet capabilitiesOf(String protocol) {
         return provider(protocol).staticCapabilities();
     }
 
-    /** Protocols with an adapter on the class path, e.g. {@code [imap, pop3]}. */
+    /**
+     * Protocols with an adapter on the class path.
+     *
+     * @return canonical protocol names in alphabetical order, e.g. {@code [imap, pop3]}; empty if there is none
+     */
     public static List<String> protocols() {
         return List.copyOf(providers().keySet());
     }

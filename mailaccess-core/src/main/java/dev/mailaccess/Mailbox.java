@@ -17,16 +17,32 @@ import java.util.List;
  */
 public interface Mailbox extends AutoCloseable {
 
-    /** The live capabilities of this session, refined from the server's CAPABILITY / CAPA answer. */
+    /**
+     * The live capabilities of this session, refined from the server's CAPABILITY / CAPA answer. No I/O.
+     *
+     * @return every capability with its support in this session
+     */
     CapabilitySet capabilities();
 
-    /** The configuration this session was opened with. */
+    /**
+     * The configuration this session was opened with.
+     *
+     * @return the configuration
+     */
     MailboxConfig config();
 
-    /** All folders, with attributes and special-use roles. Needs {@link Capability#FOLDERS}. */
+    /**
+     * All folders, with attributes and special-use roles. Needs {@link Capability#FOLDERS}.
+     *
+     * @return every folder the server lists, including those that cannot be opened ({@link FolderInfo#selectable()})
+     */
     List<FolderInfo> folders();
 
-    /** Opens INBOX read-write (the only folder POP3 has). */
+    /**
+     * Opens INBOX read-write (the only folder POP3 has).
+     *
+     * @return the open folder; the caller closes it
+     */
     default MailFolder inbox() {
         return folder("INBOX", AccessMode.READ_WRITE);
     }
@@ -34,23 +50,44 @@ public interface Mailbox extends AutoCloseable {
     /**
      * Opens a folder. Any folder other than INBOX needs {@link Capability#FOLDERS}.
      *
+     * @param path full path with the server's delimiter, e.g. {@code INBOX/Projects}; {@code INBOX} in any case
+     * @param mode read-only, or read-write to change flags and messages
+     * @return the open folder; the caller closes it
      * @throws FolderNotFoundException if it does not exist
      */
     MailFolder folder(String path, AccessMode mode);
 
-    /** Counters of a folder, without selecting it where the protocol allows (IMAP STATUS). */
+    /**
+     * Counters of a folder, without selecting it where the protocol allows (IMAP STATUS). Any folder other than
+     * INBOX needs {@link Capability#FOLDERS}.
+     *
+     * @param path full path of the folder
+     * @return its counters as of now
+     * @throws FolderNotFoundException if it does not exist
+     */
     FolderStatus status(String path);
 
-    /** Creates a folder. Needs {@link Capability#FOLDERS}. */
+    /**
+     * Creates a folder. Needs {@link Capability#FOLDERS}.
+     *
+     * @param path full path with the server's delimiter
+     */
     void createFolder(String path);
 
-    /** Deletes a folder and the messages in it. Needs {@link Capability#FOLDERS}. */
+    /**
+     * Deletes a folder and the messages in it. Needs {@link Capability#FOLDERS}.
+     *
+     * @param path full path of the folder
+     */
     void deleteFolder(String path);
 
     /**
      * Adapter-specific access, e.g. {@code unwrap(jakarta.mail.Store.class)} for the underlying Angus store. Using it
      * bypasses the capability checks and the call serialisation.
      *
+     * @param <T>  the type wanted
+     * @param type the class of the type wanted
+     * @return the adapter's object of that type
      * @throws IllegalArgumentException if this adapter offers no such type
      */
     <T> T unwrap(Class<T> type);

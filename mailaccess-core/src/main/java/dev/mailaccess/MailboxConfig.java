@@ -63,7 +63,12 @@ public final class MailboxConfig {
         return d;
     }
 
-    /** The canonical protocol name for a scheme: {@code imaps} gives {@code imap}, {@code pop3s} gives {@code pop3}. */
+    /**
+     * The canonical protocol name for a scheme: {@code imaps} gives {@code imap}, {@code pop3s} gives {@code pop3}.
+     *
+     * @param p a scheme or protocol name, in any case
+     * @return {@code imap}, {@code pop3}, or any other name in lower case
+     */
     public static String canonicalProtocol(String p) {
         String lower = p.toLowerCase(Locale.ROOT);
         return switch (lower) {
@@ -82,7 +87,11 @@ public final class MailboxConfig {
         };
     }
 
-    /** A new builder with safe defaults (STARTTLS, default timeouts). */
+    /**
+     * A new builder with safe defaults (STARTTLS, default timeouts). Protocol, host and user must be set.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -92,6 +101,8 @@ public final class MailboxConfig {
      * The {@code s} schemes use implicit TLS; the others require STARTTLS. The user part is URL-decoded. A password
      * in the URI is rejected: pass credentials separately.
      *
+     * @param uri the account, e.g. {@code imaps://alice@mail.example.org}
+     * @return a builder with protocol, host, port, user and TLS mode set; add the credentials
      * @throws IllegalArgumentException on an unknown scheme, a missing host or user, or a password in the URI
      */
     public static Builder fromUri(URI uri) {
@@ -116,7 +127,11 @@ public final class MailboxConfig {
         return builder().protocol(scheme).host(uri.getHost()).port(uri.getPort()).user(user).tlsMode(tls);
     }
 
-    /** A builder holding this configuration, to derive a changed copy. */
+    /**
+     * A builder holding this configuration, to derive a changed copy.
+     *
+     * @return a new builder; changing it leaves this configuration as it is
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.protocol = protocol;
@@ -133,56 +148,110 @@ public final class MailboxConfig {
         return b;
     }
 
-    /** {@code imap} or {@code pop3} (or another adapter's protocol name). */
+    /**
+     * The protocol, in canonical form.
+     *
+     * @return {@code imap} or {@code pop3} (or another adapter's protocol name); never {@code imaps} or {@code pop3s}
+     */
     public String protocol() {
         return protocol;
     }
 
+    /**
+     * The server.
+     *
+     * @return the host name or address
+     */
     public String host() {
         return host;
     }
 
+    /**
+     * The server's port.
+     *
+     * @return the port set, or the protocol's standard port for the TLS mode (993, 143, 995 or 110)
+     */
     public int port() {
         return port;
     }
 
+    /**
+     * The user to log in as.
+     *
+     * @return the user name, as decoded from the URI where it came from one
+     */
     public String user() {
         return user;
     }
 
-    /** May be null when the adapter needs none (never for IMAP or POP3 logins). */
+    /**
+     * How to log in.
+     *
+     * @return the credentials; null when the adapter needs none (never for IMAP or POP3 logins)
+     */
     public Credentials credentials() {
         return credentials;
     }
 
+    /**
+     * How the connection is protected.
+     *
+     * @return the TLS mode, {@link TlsMode#STARTTLS} unless set
+     */
     public TlsMode tlsMode() {
         return tlsMode;
     }
 
-    /** Certificates trusted in addition to the JDK's default trust store. */
+    /**
+     * Certificates trusted in addition to the JDK's default trust store.
+     *
+     * @return an immutable list, empty unless {@link Builder#trust} was called
+     */
     public List<X509Certificate> trustedCertificates() {
         return trustedCertificates;
     }
 
+    /**
+     * How long connecting (TCP and TLS handshake) may take.
+     *
+     * @return the timeout, {@link #DEFAULT_CONNECT_TIMEOUT} unless set
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /**
+     * How long one read or write on the connection may wait.
+     *
+     * @return the timeout, {@link #DEFAULT_READ_TIMEOUT} unless set
+     */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** Whether {@link Support#EMULATED} operations may run. */
+    /**
+     * Whether {@link Support#EMULATED} operations may run.
+     *
+     * @return false unless allowed with {@link Builder#allowEmulation(boolean)}
+     */
     public boolean allowEmulation() {
         return allowEmulation;
     }
 
-    /** The bounds on what the server may send: sizes, counts, slowness ({@link ServerLimits#DEFAULT} unless set). */
+    /**
+     * The bounds on what the server may send: sizes, counts, slowness.
+     *
+     * @return the limits, {@link ServerLimits#DEFAULT} unless set
+     */
     public ServerLimits limits() {
         return limits;
     }
 
-    /** A URI for display, e.g. {@code imaps://alice@mail.example.org:993}; never contains a secret. */
+    /**
+     * A URI for display, e.g. {@code imaps://alice@mail.example.org:993}; never contains a secret.
+     *
+     * @return scheme (with {@code s} for implicit TLS), user, host and port
+     */
     public String displayUri() {
         String scheme = protocol + (tlsMode == TlsMode.IMPLICIT ? "s" : "");
         return scheme + "://" + user + "@" + host + ":" + port;
@@ -213,61 +282,125 @@ public final class MailboxConfig {
         private Builder() {
         }
 
-        /** {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}; the {@code s} is only a name here. */
+        /**
+         * The protocol. Required.
+         *
+         * @param protocol {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}; the {@code s} is only a name
+         *                 here: TLS is set by {@link #tlsMode}
+         * @return this builder
+         */
         public Builder protocol(String protocol) {
             this.protocol = protocol;
             return this;
         }
 
+        /**
+         * The server. Required.
+         *
+         * @param host host name or address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** A port, or -1 (the default) for the protocol's standard port. */
+        /**
+         * The server's port.
+         *
+         * @param port a port, or -1 (the default) for the protocol's standard port
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
+        /**
+         * The user to log in as. Required.
+         *
+         * @param user the user name
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
+        /**
+         * How to log in.
+         *
+         * @param credentials a password or an OAuth2 token supplier
+         * @return this builder
+         */
         public Builder credentials(Credentials credentials) {
             this.credentials = credentials;
             return this;
         }
 
-        /** Shorthand for {@code credentials(Credentials.password(password))}. */
+        /**
+         * Shorthand for {@code credentials(Credentials.password(password))}.
+         *
+         * @param password the password
+         * @return this builder
+         * @throws NullPointerException if {@code password} is null
+         */
         public Builder password(String password) {
             return credentials(Credentials.password(password));
         }
 
+        /**
+         * How the connection is protected (default {@link TlsMode#STARTTLS}).
+         *
+         * @param tlsMode the TLS mode; {@link TlsMode#NONE} sends the password in clear text
+         * @return this builder
+         */
         public Builder tlsMode(TlsMode tlsMode) {
             this.tlsMode = tlsMode;
             return this;
         }
 
-        /** Trust this certificate (a CA or the server's own) in addition to the JDK's default trust store. */
+        /**
+         * Trust this certificate (a CA or the server's own) in addition to the JDK's default trust store. May be
+         * called more than once.
+         *
+         * @param certificate the certificate
+         * @return this builder
+         * @throws NullPointerException if {@code certificate} is null
+         */
         public Builder trust(X509Certificate certificate) {
             this.trustedCertificates.add(Objects.requireNonNull(certificate));
             return this;
         }
 
+        /**
+         * How long connecting (TCP and TLS handshake) may take (default {@link #DEFAULT_CONNECT_TIMEOUT}).
+         *
+         * @param connectTimeout a positive duration
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
         }
 
-        /** Timeout for each read and write on the connection. */
+        /**
+         * Timeout for each read and write on the connection (default {@link #DEFAULT_READ_TIMEOUT}).
+         *
+         * @param readTimeout a positive duration
+         * @return this builder
+         */
         public Builder readTimeout(Duration readTimeout) {
             this.readTimeout = readTimeout;
             return this;
         }
 
-        /** Let {@link Support#EMULATED} operations run; they may download a lot (each reason says what). */
+        /**
+         * Let {@link Support#EMULATED} operations run; they may download a lot (each reason says what).
+         *
+         * @param allowEmulation true to allow them (default false)
+         * @return this builder
+         */
         public Builder allowEmulation(boolean allowEmulation) {
             this.allowEmulation = allowEmulation;
             return this;
@@ -277,12 +410,23 @@ public final class MailboxConfig {
          * The bounds on what the server may send before the session is ended with a typed error. The defaults suit
          * every working server; raise one only for a server known to need it (e.g. a folder of more than
          * {@link ServerLimits#maxMessages()} messages).
+         *
+         * @param limits the bounds, e.g. {@code ServerLimits.DEFAULT.withMaxMessages(20_000_000)}
+         * @return this builder
          */
         public Builder limits(ServerLimits limits) {
             this.limits = limits;
             return this;
         }
 
+        /**
+         * The configuration; the builder may be reused.
+         *
+         * @return the configuration, with the standard port filled in where none was set
+         * @throws NullPointerException     if protocol, host, user, TLS mode, a timeout or the limits are missing
+         * @throws IllegalArgumentException if a timeout is not positive, the port is out of range, or no port was
+         *                                  set for a protocol without a standard one
+         */
         public MailboxConfig build() {
             return new MailboxConfig(this);
         }

@@ -13,6 +13,14 @@ import java.util.Objects;
  */
 public record MessageRef(long uidValidity, long uid, String uidl) implements Comparable<MessageRef> {
 
+    /**
+     * Checks that the reference is either an IMAP or a POP3 one.
+     *
+     * @param uidValidity IMAP UIDVALIDITY, positive; 0 for POP3
+     * @param uid         IMAP UID, positive; 0 for POP3
+     * @param uidl        POP3 unique id, not empty; null for IMAP
+     * @throws IllegalArgumentException if the values mix the two kinds or are out of range
+     */
     public MessageRef {
         if (uidl == null) {
             if (uid <= 0 || uidValidity <= 0) {
@@ -23,24 +31,44 @@ public record MessageRef(long uidValidity, long uid, String uidl) implements Com
         }
     }
 
-    /** An IMAP reference. */
+    /**
+     * An IMAP reference.
+     *
+     * @param uidValidity the folder's UIDVALIDITY, positive
+     * @param uid         the message's UID, positive
+     * @return the reference
+     * @throws IllegalArgumentException if either number is not positive
+     */
     public static MessageRef imap(long uidValidity, long uid) {
         return new MessageRef(uidValidity, uid, null);
     }
 
-    /** A POP3 reference. */
+    /**
+     * A POP3 reference.
+     *
+     * @param uidl the server's unique id for the message (UIDL), not empty
+     * @return the reference
+     * @throws NullPointerException     if {@code uidl} is null
+     * @throws IllegalArgumentException if {@code uidl} is empty
+     */
     public static MessageRef pop3(String uidl) {
         return new MessageRef(0, 0, Objects.requireNonNull(uidl, "uidl"));
     }
 
-    /** True for an IMAP (UIDVALIDITY, UID) reference. */
+    /**
+     * Whether this is an IMAP reference.
+     *
+     * @return true for an IMAP (UIDVALIDITY, UID) reference, false for a POP3 (UIDL) one
+     */
     public boolean isImap() {
         return uidl == null;
     }
 
     /**
-     * Parses the text form.
+     * Parses the text form, the inverse of {@link #toString()}.
      *
+     * @param text {@code imap:<uidvalidity>:<uid>} or {@code pop3:<uidl>}
+     * @return the reference
      * @throws IllegalArgumentException if the text is not a reference
      */
     public static MessageRef parse(String text) {

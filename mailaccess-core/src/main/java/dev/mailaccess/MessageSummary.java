@@ -18,6 +18,17 @@ import java.util.Map;
  */
 public record MessageSummary(MessageRef ref, Envelope envelope, Flags flags, long size, Instant internalDate,
                              BodyPart structure, Map<String, List<String>> headers) {
+    /**
+     * Copies the headers.
+     *
+     * @param ref          stable reference
+     * @param envelope     envelope, or null if not fetched
+     * @param flags        flags, or null if not fetched
+     * @param size         size in bytes, or -1 if not fetched
+     * @param internalDate the server's received date, or null if not fetched
+     * @param structure    MIME structure, or null if not fetched
+     * @param headers      the requested headers by name; null is taken as none
+     */
     public MessageSummary {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }

@@ -66,8 +66,19 @@ public final class OfflineFetch {
         record Keep() implements Retention {
         }
 
-        /** Leave on the server for a number of days after the first download, then delete. */
+        /**
+         * Leave on the server for a number of days after the first download, then delete (at the first run after
+         * that).
+         *
+         * @param days days to keep a message on the server after it was first stored here; 0 deletes at once
+         */
         record KeepDays(int days) implements Retention {
+            /**
+             * Checks the number of days.
+             *
+             * @param days days to keep, not negative
+             * @throws IllegalArgumentException if {@code days} is negative
+             */
             public KeepDays {
                 if (days < 0) {
                     throw new IllegalArgumentException("days must not be negative");
@@ -80,7 +91,7 @@ public final class OfflineFetch {
      * The outcome of a run.
      *
      * @param downloaded      messages stored this run
-     * @param bytes           bytes stored this run
+     * @param bytes           bytes stored this run, as the server reported the messages' sizes
      * @param alreadyPresent  messages on the server that were already stored locally
      * @param deletedOnServer messages deleted on the server this run
      * @param reconnects      connections re-established after a failure
@@ -120,6 +131,14 @@ public final class OfflineFetch {
                         .substring(0, 16) + ".state"), fsync);
     }
 
+    /**
+     * Starts configuring a fetch from one account into one Maildir. The defaults: INBOX, delete after download,
+     * commit every 100 messages, 5 attempts, 1 s first backoff, fsync on.
+     *
+     * @param config  the account to fetch from
+     * @param maildir the Maildir to store into; created when the fetch is built
+     * @return the builder
+     */
     public static Builder builder(MailboxConfig config, Path maildir) {
         return new Builder(config, maildir);
     }
@@ -127,6 +146,7 @@ public final class OfflineFetch {
     /**
      * Downloads everything not yet stored, applying the retention policy.
      *
+     * @return what the run did
      * @throws ConnectionException   when the server stays unreachable after every attempt (what was stored is kept)
      * @throws Maildir.StoreException when the Maildir cannot be written (nothing undurable was deleted)
      */
@@ -322,7 +342,13 @@ public final class OfflineFetch {
             this.maildir = maildir;
         }
 
-        /** Folders to empty, INBOX by default (POP3 has only INBOX). */
+        /**
+         * Folders to empty, INBOX by default (POP3 has only INBOX).
+         *
+         * @param folders full paths of the folders, fetched in this order
+         * @return this builder
+         * @throws IllegalArgumentException if {@code folders} is empty
+         */
         public Builder folders(List<String> folders) {
             if (folders.isEmpty()) {
                 throw new IllegalArgumentException("at least one folder");
@@ -331,12 +357,25 @@ public final class OfflineFetch {
             return this;
         }
 
+        /**
+         * What happens on the server after a message is stored here (default {@link Retention.Delete}).
+         *
+         * @param retention delete, keep, or keep for some days
+         * @return this builder
+         */
         public Builder retention(Retention retention) {
             this.retention = Objects.requireNonNull(retention);
             return this;
         }
 
-        /** Commit state and server deletions every {@code n} messages (default 100). */
+        /**
+         * Commit state and server deletions every {@code n} messages (default 100). Smaller means less downloaded
+         * again after a dropped connection; over POP3 each commit costs a new session.
+         *
+         * @param n messages per commit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder commitEvery(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("commitEvery must be at least 1");
@@ -345,7 +384,13 @@ public final class OfflineFetch {
             return this;
         }
 
-        /** Connection attempts before giving up (default 5). */
+        /**
+         * Connection attempts before giving up (default 5).
+         *
+         * @param n attempts in all, at least 1; 1 never reconnects
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder maxAttempts(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1");
@@ -354,35 +399,68 @@ public final class OfflineFetch {
             return this;
         }
 
-        /** First wait before reconnecting; doubles on each further attempt (default 1 s). */
+        /**
+         * First wait before reconnecting; doubles on each further attempt, up to 64 times the first (default 1 s).
+         *
+         * @param d the first wait
+         * @return this builder
+         */
         public Builder backoff(Duration d) {
             this.backoff = Objects.requireNonNull(d);
             return this;
         }
 
+        /**
+         * Who is told of progress (default {@link ProgressListener#NONE}).
+         *
+         * @param listener called on the fetching thread
+         * @return this builder
+         */
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
         }
 
-        /** The clock for keep-for-N-days decisions. */
+        /**
+         * The clock for keep-for-N-days decisions (default the system clock, UTC).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
-        /** fsync files and directories (default true). Off only for tests and benchmarks without durability. */
+        /**
+         * fsync files and directories (default true). Off only for tests and benchmarks without durability.
+         *
+         * @param fsync false to skip fsync; a crash may then lose messages already deleted on the server
+         * @return this builder
+         */
         public Builder fsync(boolean fsync) {
             this.fsync = fsync;
             return this;
         }
 
-        /** How to open a session (default {@link MailAccess#connect}); tests route through a fault proxy here. */
+        /**
+         * How to open a session (default {@link MailAccess#connect}); tests route through a fault proxy here.
+         *
+         * @param connector opens a logged-in mailbox for a configuration
+         * @return this builder
+         */
         public Builder connector(Function<MailboxConfig, Mailbox> connector) {
             this.connector = Objects.requireNonNull(connector);
             return this;
         }
 
+        /**
+         * The fetch, ready to {@link OfflineFetch#run()}.
+         *
+         * @return the fetch
+         * @throws NullPointerException   if the configuration or the Maildir path is null
+         * @throws Maildir.StoreException if the Maildir or the fetch's state file cannot be created or read
+         */
         public OfflineFetch build() {
             return new OfflineFetch(this);
         }

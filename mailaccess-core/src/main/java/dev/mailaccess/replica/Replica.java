@@ -125,12 +125,28 @@ public final class Replica implements AutoCloseable {
         this.sync = new ReplicaSync(folders, journal, scan);
     }
 
-    /** Opens (creating if needed) the replica in a directory, replaying its journal. */
+    /**
+     * Opens (creating if needed) the replica in a directory, replaying its journal and noticing what other mail
+     * clients changed in its Maildirs.
+     *
+     * @param directory the replica directory; created if missing
+     * @return the open replica, holding the directory's lock until {@link #close}
+     * @throws ReplicaInUseException  if another {@code Replica}, in this process or another, has it open
+     * @throws Maildir.StoreException if the directory cannot be created, read or locked
+     */
     public static Replica open(Path directory) {
         return open(directory, true);
     }
 
-    /** Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests only). */
+    /**
+     * Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests only).
+     *
+     * @param directory the replica directory; created if missing
+     * @param fsync     whether files and directories are fsynced; false loses changes on a crash
+     * @return the open replica, holding the directory's lock until {@link #close}
+     * @throws ReplicaInUseException  if another {@code Replica}, in this process or another, has it open
+     * @throws Maildir.StoreException if the directory cannot be created, read or locked
+     */
     public static Replica open(Path directory, boolean fsync) {
         Path root = directory.toAbsolutePath().normalize();
         ReplicaLock lock = ReplicaLock.take(root);
@@ -154,20 +170,38 @@ public final class Replica implements AutoCloseable {
         journal.checkpoint();
     }
 
-    /** The replica directory. */
+    /**
+     * The replica directory.
+     *
+     * @return the directory as an absolute, normalised path
+     */
     public Path root() {
         return folders.root;
     }
 
     // ---------------------------------------------------------------- configuration
 
-    /** Adds a server folder to mirror (from the next sync on). */
+    /**
+     * Adds a server folder to mirror (from the next sync on). Adding a folder the replica already mirrors does
+     * nothing.
+     *
+     * @param folder the folder's full path on the server, e.g. {@code INBOX} or {@code Archive/2024}
+     * @return this replica
+     * @throws IllegalArgumentException if a local-only folder of that name exists
+     */
     public synchronized Replica mirror(String folder) {
         folders.add(folder, false);
         return this;
     }
 
-    /** Adds a local-only folder: never synchronised, its messages stay on this machine. */
+    /**
+     * Adds a local-only folder: never synchronised, its messages stay on this machine. Adding one that exists does
+     * nothing.
+     *
+     * @param folder the folder's name
+     * @return this replica
+     * @throws IllegalArgumentException if a synchronised folder of that name exists
+     */
     public synchronized Replica createLocalFolder(String folder) {
         folders.add(folder, true);
         return this;
@@ -177,7 +211,11 @@ public final class Replica implements AutoCloseable {
      * Download policy: messages larger than this many bytes are recorded with their server data and their whole
      * header block (kept beside the Maildir, under {@code headers/}), so they list, read and search on headers like
      * downloaded ones; their body is fetched on demand and kept ({@link #fetchBody}). 0 (the default) downloads
-     * everything whole; 1 keeps headers only.
+     * everything whole; 1 keeps headers only. Kept in {@code replica.meta}.
+     *
+     * @param bytes the largest message downloaded whole, in bytes; 0 for no limit
+     * @return this replica
+     * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public synchronized Replica maxMessageSize(long bytes) {
         if (bytes < 0) {
@@ -188,34 +226,66 @@ public final class Replica implements AutoCloseable {
         return this;
     }
 
-    /** Over POP3: whether a local delete becomes DELE on the server at the next sync (default true). */
+    /**
+     * Over POP3: whether a local delete becomes DELE on the server at the next sync (default true). Kept in
+     * {@code replica.meta}.
+     *
+     * @param delete false to keep the server's copy of messages deleted here
+     * @return this replica
+     */
     public synchronized Replica deleteOnPop3Server(boolean delete) {
         folders.deleteOnPop3Server = delete;
         folders.saveMeta();
         return this;
     }
 
-    /** The replica's folders, synchronised and local-only, in the order they were added. */
+    /**
+     * The replica's folders, synchronised and local-only, in the order they were added.
+     *
+     * @return the folder names; empty for a new replica
+     */
     public synchronized List<String> folders() {
         return folders.all().stream().map(f -> f.name).toList();
     }
 
-    /** True for a local-only folder. */
+    /**
+     * Whether a folder is local-only: created with {@link #createLocalFolder}, or a synchronised folder that
+     * disappeared from the server.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @return true for a local-only folder, false for a synchronised one
+     * @throws IllegalArgumentException if the replica has no such folder
+     */
     public synchronized boolean isLocalOnly(String folder) {
         return folders.state(folder).local;
     }
 
-    /** The local directory name of a folder name (see the class comment); always a single safe path segment. */
+    /**
+     * The local directory name of a folder name (see the class comment); always a single safe path segment.
+     *
+     * @param folder a folder name as the server spells it
+     * @return the name escaped with {@code %XX}, or a hash for a very long name
+     */
     public static String localName(String folder) {
         return ReplicaStore.safeName(folder);
     }
 
-    /** The Maildir directory of a replica folder. */
+    /**
+     * The Maildir directory of a replica folder, for another mail client to read.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @return the directory holding {@code cur/}, {@code new/} and {@code tmp/}
+     * @throws IllegalArgumentException if the replica has no such folder
+     */
     public synchronized Path maildir(String folder) {
         return folders.state(folder).maildir.root();
     }
 
-    /** The protocol of the last sync ({@code imap} or {@code pop3}), empty before the first. */
+    /**
+     * The protocol of the last sync.
+     *
+     * @return {@code imap} or {@code pop3}; empty before the first sync
+     */
     public synchronized String protocol() {
         return folders.protocol;
     }
@@ -224,6 +294,9 @@ public final class Replica implements AutoCloseable {
      * The capabilities a caller has through this replica, given the live ones of a session: over POP3, server flags,
      * keywords, folders, copy, move, expunge and search are {@link dev.mailaccess.Support#EMULATED}, kept on this
      * machine only; over IMAP the live set unchanged.
+     *
+     * @param live the capabilities of a session, e.g. {@link Mailbox#capabilities()}
+     * @return what the replica offers on top of them
      */
     public static CapabilitySet capabilities(CapabilitySet live) {
         if (!live.protocol().startsWith("pop3")) {
@@ -237,7 +310,13 @@ public final class Replica implements AutoCloseable {
         return c;
     }
 
-    /** {@link #capabilities(CapabilitySet)} for the protocol of the last sync, from its static capabilities. */
+    /**
+     * {@link #capabilities(CapabilitySet)} for the protocol of the last sync, from its static capabilities.
+     *
+     * @return what the replica offers
+     * @throws IllegalStateException    if the replica has never been synchronised
+     * @throws IllegalArgumentException if no adapter for that protocol is on the class path
+     */
     public synchronized CapabilitySet capabilities() {
         if (folders.protocol.isEmpty()) {
             throw new IllegalStateException("the replica has not been synchronised yet; its protocol is unknown");
@@ -247,26 +326,52 @@ public final class Replica implements AutoCloseable {
 
     // ---------------------------------------------------------------- offline reading
 
-    /** The messages of a folder from local data, server order first (by UID), then local-only ones. */
+    /**
+     * The messages of a folder from local data, server order first (by UID), then local-only ones. No connection.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @return the messages, without those expunged offline
+     * @throws IllegalArgumentException if the replica has no such folder
+     */
     public synchronized List<ReplicaMessage> messages(String folder) {
         return messages.list(folder);
     }
 
-    /** One message by its local id. */
+    /**
+     * One message by its local id. No connection.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param id     the message's local id ({@link ReplicaMessage#id()})
+     * @return the message
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     */
     public synchronized ReplicaMessage message(String folder, String id) {
         return messages.one(folder, id);
     }
 
     /**
-     * Streams a stored message (RFC 5322 bytes).
+     * Streams a stored message (RFC 5322 bytes). No connection; the caller closes the stream.
      *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param id     the message's local id
+     * @return the message's bytes
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
      * @throws IllegalStateException if its body was not downloaded (size limit); see {@link #fetchBody}
      */
     public synchronized InputStream openMessage(String folder, String id) {
         return messages.open(folder, id);
     }
 
-    /** Downloads and keeps the body of a message recorded without it (size limit). Needs a connection. */
+    /**
+     * Downloads and keeps the body of a message recorded without it (size limit). Needs a connection; does nothing
+     * for a message already downloaded.
+     *
+     * @param mailbox a session with the replica's account
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param id      the message's local id
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     * @throws ConnectionException if the download fails
+     */
     public synchronized void fetchBody(Mailbox mailbox, String folder, String id) {
         FolderState fs = folders.state(folder);
         download.fetchBody(mailbox, fs, ReplicaFolders.rec(fs, id));
@@ -278,7 +383,10 @@ public final class Replica implements AutoCloseable {
      * a query that needs their body throws {@link IllegalStateException} naming the message ({@link #fetchBody} it
      * first).
      *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param query  what to look for
      * @return local ids of the matching messages, in {@link #messages} order
+     * @throws IllegalArgumentException if the replica has no such folder
      */
     public synchronized List<String> search(String folder, SearchQuery query) {
         return search.search(folder, query);
@@ -286,27 +394,60 @@ public final class Replica implements AutoCloseable {
 
     // ---------------------------------------------------------------- offline changes
 
-    /** Adds flags and keywords to messages, offline. */
+    /**
+     * Adds flags and keywords to messages, offline; pushed at the next sync.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param ids    local ids of the messages
+     * @param flags  flags and keywords to set; others stay as they are
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     */
     public synchronized void addFlags(String folder, Collection<String> ids, Flags flags) {
         changes.addFlags(folder, ids, flags);
     }
 
-    /** Removes flags and keywords from messages, offline. */
+    /**
+     * Removes flags and keywords from messages, offline; pushed at the next sync.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param ids    local ids of the messages
+     * @param flags  flags and keywords to clear; others stay as they are
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     */
     public synchronized void removeFlags(String folder, Collection<String> ids, Flags flags) {
         changes.removeFlags(folder, ids, flags);
     }
 
-    /** Marks messages {@code \Deleted}, offline; they stay until {@link #expunge}. */
+    /**
+     * Marks messages {@code \Deleted}, offline; they stay until {@link #expunge} or {@link #expungeDeleted}.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param ids    local ids of the messages
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     */
     public synchronized void delete(String folder, Collection<String> ids) {
         addFlags(folder, ids, Flags.of(Flag.DELETED));
     }
 
-    /** Removes exactly these messages, offline; on the next sync they are expunged on the server. */
+    /**
+     * Removes exactly these messages, offline; on the next sync they are expunged on the server (over POP3: deleted
+     * with DELE, unless {@link #deleteOnPop3Server(boolean)} is off).
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param ids    local ids of the messages
+     * @throws IllegalArgumentException if the replica has no such folder, or the folder no such message
+     */
     public synchronized void expunge(String folder, Collection<String> ids) {
         changes.expunge(folder, ids);
     }
 
-    /** Removes every message marked {@code \Deleted} in a folder, offline. */
+    /**
+     * Removes every message marked {@code \Deleted} in a folder, offline, as {@link #expunge} does.
+     *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @return how many messages were removed
+     * @throws IllegalArgumentException if the replica has no such folder
+     */
     public synchronized int expungeDeleted(String folder) {
         return changes.expungeDeleted(folder);
     }
@@ -316,17 +457,27 @@ public final class Replica implements AutoCloseable {
      * is done on the server at the next sync; into a local-only folder the message is stored there durably at once
      * and expunged on the server at the next sync.
      *
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param id     the message's local id
+     * @param target the folder to move it to, another folder of this replica
      * @return the message's id in the target folder
-     * @throws IllegalStateException if the message was not downloaded and cannot be moved offline
+     * @throws IllegalArgumentException if a folder or the message does not exist, or the two folders are the same
+     * @throws IllegalStateException    if the message was not downloaded and cannot be moved offline
      */
     public synchronized String move(String folder, String id, String target) {
         return changes.moveOrCopy("MOVE", folder, id, target);
     }
 
     /**
-     * Copies a message to another replica folder, offline; the copy is uploaded at the next sync.
+     * Copies a message to another replica folder, offline; the copy is uploaded at the next sync if the target
+     * folder is synchronised (over IMAP).
      *
-     * @return the copy's id
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param id     the message's local id
+     * @param target the folder to copy it to, another folder of this replica
+     * @return the copy's id in the target folder
+     * @throws IllegalArgumentException if a folder or the message does not exist, or the two folders are the same
+     * @throws IllegalStateException    if the message was not downloaded (size limit); {@link #fetchBody} it first
      */
     public synchronized String copy(String folder, String id, String target) {
         return changes.moveOrCopy("COPY", folder, id, target);
@@ -336,7 +487,12 @@ public final class Replica implements AutoCloseable {
      * Adds a message (e.g. a draft) to a folder, offline; it is uploaded at the next sync. A message without a
      * Message-ID header gets one, so that an upload whose answer was lost is recognised instead of repeated.
      *
-     * @return its id
+     * @param folder the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param rfc822 the message's bytes, read to the end; the caller closes the stream
+     * @param flags  flags and keywords of the new message; {@link Flags#NONE} for none
+     * @return its local id
+     * @throws IllegalArgumentException if the replica has no such folder
+     * @throws Maildir.StoreException   if the message cannot be read or stored
      */
     public synchronized String append(String folder, InputStream rfc822, Flags flags) {
         return changes.append(folder, rfc822, flags);
@@ -357,7 +513,15 @@ public final class Replica implements AutoCloseable {
 
     // ---------------------------------------------------------------- sync
 
-    /** Connects with {@link MailAccess#connect}, syncs and closes the session. */
+    /**
+     * Connects with {@link MailAccess#connect}, syncs and closes the session; see {@link #sync(Mailbox)}.
+     *
+     * @param config the replica's account
+     * @return what the sync did
+     * @throws dev.mailaccess.AuthenticationException if the credentials are refused
+     * @throws ConnectionException                     on a failed connect, a dropped connection or timeout
+     * @throws Maildir.StoreException                  if the replica cannot be written
+     */
     public SyncReport sync(MailboxConfig config) {
         try (Mailbox mb = MailAccess.connect(config)) {
             return sync(mb);
@@ -369,8 +533,11 @@ public final class Replica implements AutoCloseable {
      * dropped connection it throws, keeping everything acknowledged so far; call it again on a new session. Over
      * POP3, close the session cleanly afterwards: DELE becomes final at QUIT.
      *
+     * @param mailbox a session with the replica's account; left open
+     * @return what the sync did
      * @throws ConnectionException    on a dropped connection or timeout
      * @throws Maildir.StoreException if the replica cannot be written
+     * @throws IllegalStateException  if the replica was closed
      */
     public synchronized SyncReport sync(Mailbox mailbox) {
         lock.checkOpen();

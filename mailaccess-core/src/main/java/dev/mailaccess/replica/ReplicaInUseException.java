@@ -11,15 +11,25 @@ import java.nio.file.Path;
  * held it, even after a crash.
  */
 public final class ReplicaInUseException extends MailAccessException {
+    /** The replica directory that is open elsewhere. */
     private final Path directory;
 
+    /**
+     * Creates the exception; its message names the directory.
+     *
+     * @param directory the replica directory that is open elsewhere
+     */
     public ReplicaInUseException(Path directory) {
         super("the replica " + directory + " is open elsewhere (another Replica in this process, or another "
                 + "process); one writer at a time");
         this.directory = directory;
     }
 
-    /** The replica directory. */
+    /**
+     * The replica directory.
+     *
+     * @return the directory as the replica names it: absolute and normalised
+     */
     public Path directory() {
         return directory;
     }

@@ -23,11 +23,12 @@ import java.util.Set;
  * </pre>
  *
  * Fields: {@code from to cc bcc subject body text} (case-insensitive substring of the decoded value),
- * {@code header:Name=value} (also {@code header:Name="a value"} and {@code header:"Name=a value"}), {@code message-id:}, {@code flag:seen|answered|flagged|deleted|draft} and
- * {@code noflag:} (the flag is not set), {@code keyword:K} and {@code nokeyword:K}, {@code since: before: on:} (sent
- * date, {@code yyyy-mm-dd}; also {@code sent-since:} etc.), {@code received-since: received-before: received-on:}
- * (internal date), {@code larger: smaller:} (bytes), {@code ref:imap:V:U,pop3:X} (message references),
- * {@code has:attachment}. {@code OR} must be written in capitals; {@code ()} matches everything.
+ * {@code header:Name=value} (also {@code header:Name="a value"} and {@code header:"Name=a value"}),
+ * {@code message-id:}, {@code flag:seen|answered|flagged|deleted|draft} and {@code noflag:} (the flag is not set),
+ * {@code keyword:K} and {@code nokeyword:K}, {@code since: before: on:} (sent date, {@code yyyy-mm-dd}; also
+ * {@code sent-since:} etc.), {@code received-since: received-before: received-on:} (internal date),
+ * {@code larger: smaller:} (bytes), {@code ref:imap:V:U,pop3:X} (message references), {@code has:attachment}.
+ * {@code OR} must be written in capitals; {@code ()} matches everything.
  * Example: {@code from:alice subject:"quarterly report" since:2024-01-01 -flag:seen (to:bob OR cc:bob)}.
  *
  * <p>{@link QueryPrinter} writes a query back in this syntax.
@@ -43,6 +44,8 @@ public final class QueryParser {
     /**
      * Parses a query.
      *
+     * @param input the query text, e.g. {@code from:alice -flag:seen}; empty or blank matches everything
+     * @return the query tree
      * @throws QuerySyntaxException with the position of the mistake
      */
     public static SearchQuery parse(String input) {

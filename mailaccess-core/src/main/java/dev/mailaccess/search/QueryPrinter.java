@@ -15,7 +15,12 @@ public final class QueryPrinter {
     private QueryPrinter() {
     }
 
-    /** The query in the text syntax; {@link SearchQuery.All} at the top prints as the empty string. */
+    /**
+     * The query in the text syntax; {@link QueryParser#parse} reads it back as an equal query.
+     *
+     * @param q the query
+     * @return its text; {@link SearchQuery.All} at the top prints as the empty string
+     */
     public static String print(SearchQuery q) {
         if (q instanceof SearchQuery.All) {
             return "";

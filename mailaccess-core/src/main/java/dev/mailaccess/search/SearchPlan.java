@@ -40,6 +40,23 @@ public record SearchPlan(SearchQuery query, SearchMode mode, String protocol, Se
         BODY
     }
 
+    /**
+     * Checks the values and copies the lists.
+     *
+     * @param query          the whole query
+     * @param mode           the mode asked for
+     * @param protocol       the protocol of the mailbox
+     * @param serverPart     the part the server answers
+     * @param serverCommand  the command sent for it
+     * @param serverSets     sub-queries of the residual the server answers as sets; must not be null
+     * @param localPart      the residual evaluated locally
+     * @param localData      the data the residual needs per candidate
+     * @param messageCount   messages in the folder, or -1 if unknown
+     * @param roundTrips     estimated round trips
+     * @param estimatedBytes estimated bytes downloaded
+     * @param notes          readable remarks; must not be null
+     * @throws NullPointerException if a query, the mode or {@code localData} is null
+     */
     public SearchPlan {
         Objects.requireNonNull(query);
         Objects.requireNonNull(mode);
@@ -50,12 +67,20 @@ public record SearchPlan(SearchQuery query, SearchMode mode, String protocol, Se
         serverSets = List.copyOf(serverSets);
     }
 
-    /** True if a local residual remains. */
+    /**
+     * Whether part of the query is evaluated locally.
+     *
+     * @return true if a local residual remains
+     */
     public boolean hasLocalPart() {
         return !(localPart instanceof SearchQuery.All);
     }
 
-    /** The plan as readable text, several lines. */
+    /**
+     * The plan as readable text, as {@code mailaccess search --explain} prints it.
+     *
+     * @return several lines, each ending with a line feed: query, mode, server command, local part, cost, notes
+     */
     public String explain() {
         StringBuilder sb = new StringBuilder();
         sb.append("query:      ").append(show(query)).append('\n');

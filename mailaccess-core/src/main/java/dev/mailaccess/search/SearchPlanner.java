@@ -30,11 +30,14 @@ public final class SearchPlanner {
     }
 
     /**
-     * Plans a search.
+     * Plans a search. No I/O.
      *
+     * @param query            the query
      * @param capabilities     the live (or static) capabilities of the mailbox
      * @param emulationAllowed whether the caller allowed emulated operations (POP3 search downloads messages)
+     * @param mode             where the query may be evaluated
      * @param messageCount     messages in the folder, for the estimates, or -1 if unknown
+     * @return the plan
      * @throws UnsupportedCapabilityException if the query cannot run in this mode here: a {@code SERVER_ONLY}
      *         predicate the server cannot answer, flags on a protocol without flags, POP3 search without emulation
      *         (the message names what would have to be downloaded)
@@ -157,7 +160,13 @@ public final class SearchPlanner {
         return new SearchPlan(query, mode, protocol, server, command, sets, local, data, messageCount, trips, bytes, notes);
     }
 
-    /** What data the local evaluation of a query needs per message, when internal dates are known. */
+    /**
+     * What data the local evaluation of a query needs per message, when internal dates are known.
+     *
+     * @param query the query
+     * @return the least data that suffices, from {@link SearchPlan.LocalData#NONE} to
+     *         {@link SearchPlan.LocalData#BODY}
+     */
     public static SearchPlan.LocalData needs(SearchQuery query) {
         return needs(query, true);
     }
@@ -173,6 +182,11 @@ public final class SearchPlanner {
     /**
      * Replaces each occurrence of {@code sets.get(i)} in the query by {@code RefIn(answers.get(i))}: how a residual
      * is evaluated after the server answered its sets.
+     *
+     * @param q       the query, usually a plan's {@link SearchPlan#localPart()}
+     * @param sets    the plan's {@link SearchPlan#serverSets()}
+     * @param answers the server's answer to each set, in the same order
+     * @return the query with the sets replaced; {@code q} itself when none occurs in it
      */
     public static SearchQuery substitute(SearchQuery q, List<SearchQuery> sets,
                                          List<? extends java.util.Set<dev.mailaccess.MessageRef>> answers) {
@@ -211,8 +225,10 @@ public final class SearchPlanner {
     /**
      * What data the local evaluation of a query needs per message.
      *
+     * @param q             the query
      * @param internalDates whether the internal (received) date is known as a fact; if not (POP3) it comes from the
      *                      headers
+     * @return the least data that suffices
      */
     public static SearchPlan.LocalData needs(SearchQuery q, boolean internalDates) {
         if (q instanceof SearchQuery.And a) {

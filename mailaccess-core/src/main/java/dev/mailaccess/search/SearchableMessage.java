@@ -109,12 +109,25 @@ public final class SearchableMessage {
         this.facts = facts == null ? Facts.NONE : facts;
     }
 
-    /** A complete message from its raw RFC 5322 bytes (not copied: do not change the array). */
+    /**
+     * A complete message from its raw RFC 5322 bytes (not copied: do not change the array).
+     *
+     * @param rfc822 the whole message
+     * @param facts  what else is known; null for {@link Facts#NONE}
+     * @return the message, parsed when a query first needs it
+     */
     public static SearchableMessage of(byte[] rfc822, Facts facts) {
         return new SearchableMessage(rfc822, true, facts);
     }
 
-    /** A complete message read from a stream (read fully; the caller closes the stream). */
+    /**
+     * A complete message read from a stream (read fully; the caller closes the stream).
+     *
+     * @param rfc822 the whole message
+     * @param facts  what else is known; null for {@link Facts#NONE}
+     * @return the message, parsed when a query first needs it
+     * @throws IOException if reading the stream fails
+     */
     public static SearchableMessage of(InputStream rfc822, Facts facts) throws IOException {
         return new SearchableMessage(rfc822.readAllBytes(), true, facts);
     }
@@ -122,17 +135,29 @@ public final class SearchableMessage {
     /**
      * Only the header block of a message (e.g. IMAP {@code BODY.PEEK[HEADER]} or POP3 {@code TOP n 0}): header,
      * date and fact predicates work, body predicates throw {@link IllegalStateException}.
+     *
+     * @param headerBlock the header block, up to and including the empty line (not copied)
+     * @param facts       what else is known; null for {@link Facts#NONE}
+     * @return the message without its body
      */
     public static SearchableMessage headersOnly(byte[] headerBlock, Facts facts) {
         return new SearchableMessage(headerBlock, false, facts);
     }
 
-    /** The facts given. */
+    /**
+     * The facts given.
+     *
+     * @return the facts, {@link Facts#NONE} if none were given
+     */
     public Facts facts() {
         return facts;
     }
 
-    /** True if the body is present. */
+    /**
+     * Whether the body is present.
+     *
+     * @return true for a complete message, false for a {@link #headersOnly headers-only} one
+     */
     public boolean hasBody() {
         return complete;
     }
@@ -140,6 +165,8 @@ public final class SearchableMessage {
     /**
      * Evaluates the query.
      *
+     * @param q the query
+     * @return true if the message matches
      * @throws IllegalStateException if the query needs data this message was not given (body, flags, ref)
      */
     public boolean matches(SearchQuery q) {
@@ -215,7 +242,12 @@ public final class SearchableMessage {
         throw new IllegalArgumentException("unknown query node " + q);
     }
 
-    /** The message's size: the known size, else the raw byte count. */
+    /**
+     * The message's size: the known size, else the raw byte count.
+     *
+     * @return {@link Facts#size()} when known, else the length of the raw bytes
+     * @throws IllegalStateException if the size is unknown and only the headers were given
+     */
     public long size() {
         if (facts.size() >= 0) {
             return facts.size();

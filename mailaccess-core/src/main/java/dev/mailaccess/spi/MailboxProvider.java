@@ -10,15 +10,25 @@ import dev.mailaccess.MailboxConfig;
  */
 public interface MailboxProvider {
 
-    /** The protocol name, e.g. {@code imap} or {@code pop3}. */
+    /**
+     * The protocol this adapter speaks, as {@link MailboxConfig#canonicalProtocol} spells it.
+     *
+     * @return e.g. {@code imap} or {@code pop3}
+     */
     String protocol();
 
-    /** Capabilities known before connecting: what the protocol can do with a typical server. */
+    /**
+     * Capabilities known before connecting: what the protocol can do with a typical server.
+     *
+     * @return every capability with its expected support
+     */
     CapabilitySet staticCapabilities();
 
     /**
      * Connects and logs in.
      *
+     * @param config where and how to connect; its protocol is this provider's
+     * @return the logged-in session, which core wraps before handing it out
      * @throws dev.mailaccess.AuthenticationException on rejected credentials
      * @throws dev.mailaccess.ConnectionException      when the server cannot be reached or TLS fails
      */

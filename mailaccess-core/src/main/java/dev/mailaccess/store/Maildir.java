@@ -43,13 +43,22 @@ public final class Maildir {
     /**
      * Opens a Maildir, creating it (private to the user) if needed.
      *
+     * @param root the Maildir's directory, holding {@code tmp/}, {@code new/} and {@code cur/}
+     * @return the Maildir, fsyncing what it stores
      * @throws StoreException if it cannot be created or is not writable
      */
     public static Maildir open(Path root) {
         return open(root, true);
     }
 
-    /** Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests, benchmarks). */
+    /**
+     * Like {@link #open(Path)}; {@code fsync=false} trades durability for speed (tests, benchmarks).
+     *
+     * @param root  the Maildir's directory
+     * @param fsync whether stored files and directories are fsynced; false may lose messages on a crash
+     * @return the Maildir
+     * @throws StoreException if it cannot be created or is not writable
+     */
     public static Maildir open(Path root, boolean fsync) {
         try {
             createPrivateDirectory(root);
@@ -80,16 +89,24 @@ public final class Maildir {
         }
     }
 
+    /**
+     * The Maildir's directory.
+     *
+     * @return the path given to {@link #open}
+     */
     public Path root() {
         return root;
     }
 
     /**
      * Stores a message durably under {@code new/}. The caller makes sure the key is not stored yet ({@link #keys()}
-     * once, or {@link #find(String)}); a second delivery under the same key is refused.
+     * once, or {@link #find(String)}): a second delivery under the same key is not detected; it replaces the first
+     * file if the sizes are equal and adds a second file otherwise.
      *
-     * @param key a file-name-safe unique key ({@code [A-Za-z0-9_-]+}), e.g. a hash of the message's source id
+     * @param key     a file-name-safe unique key ({@code [A-Za-z0-9_-]+}), e.g. a hash of the message's source id
+     * @param content the message's bytes, read to the end; the caller closes the stream
      * @return the message file
+     * @throws IllegalArgumentException if {@code key} is not a valid key
      * @throws StoreException when the disk is full or not writable; nothing partial is left in new/
      */
     public Path deliver(String key, InputStream content) {
@@ -108,6 +125,12 @@ public final class Maildir {
      * Like {@link #deliver}, but leaves the fsync of {@code new/} to the caller, who delivers many messages and then
      * calls {@link #syncDirectories()} once, before recording them as stored: one fsync per message (the file)
      * instead of two.
+     *
+     * @param key     a file-name-safe unique key ({@code [A-Za-z0-9_-]+})
+     * @param content the message's bytes, read to the end; the caller closes the stream
+     * @return the message file, in {@code new/}
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     * @throws StoreException           when the disk is full or not writable; nothing partial is left in new/
      */
     public Path deliverUnsynced(String key, InputStream content) {
         return store(key, content, "new", "", null);
@@ -119,8 +142,12 @@ public final class Maildir {
      * call {@link #syncDirectories()} before recording the messages as stored. One rename and no directory fsync per
      * message instead of two and two.
      *
-     * @param info the Maildir info suffix, e.g. {@code ":2,S"}
-     * @throws StoreException when the disk is full or not writable; nothing partial is left in cur/
+     * @param key     a file-name-safe unique key ({@code [A-Za-z0-9_-]+})
+     * @param content the message's bytes, read to the end; the caller closes the stream
+     * @param info    the Maildir info suffix, e.g. {@code ":2,S"}; empty for none
+     * @return the message file, in {@code cur/}
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     * @throws StoreException           when the disk is full or not writable; nothing partial is left in cur/
      */
     public Path deliverUnsynced(String key, InputStream content, String info) {
         return store(key, content, "cur", info, null);
@@ -131,7 +158,13 @@ public final class Maildir {
      * modification (and access) time before it is renamed into cur/, as Maildir readers expect of a message's
      * received date: a file in cur/ never has a wrong date, and setting it costs no extra stat.
      *
+     * @param key      a file-name-safe unique key ({@code [A-Za-z0-9_-]+})
+     * @param content  the message's bytes, read to the end; the caller closes the stream
+     * @param info     the Maildir info suffix, e.g. {@code ":2,S"}; empty for none
      * @param received the message's received date (IMAP INTERNALDATE), or null to keep the time of writing
+     * @return the message file, in {@code cur/}
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     * @throws StoreException           when the disk is full or not writable; nothing partial is left in cur/
      */
     public Path deliverUnsynced(String key, InputStream content, String info, java.time.Instant received) {
         return store(key, content, "cur", info, received == null ? null : FileTime.from(received));
@@ -200,7 +233,11 @@ public final class Maildir {
         }
     }
 
-    /** Makes the renames into {@code new/} and {@code cur/} so far durable (when this Maildir fsyncs). */
+    /**
+     * Makes the renames into {@code new/} and {@code cur/} so far durable (when this Maildir fsyncs).
+     *
+     * @throws StoreException if a directory cannot be synced
+     */
     public void syncDirectories() {
         if (!fsync) {
             return;
@@ -252,7 +289,14 @@ public final class Maildir {
         }
     }
 
-    /** The stored file for a key, in new/ or cur/ (whatever flags a mail reader added), or null. */
+    /**
+     * The stored file for a key, in new/ or cur/ (whatever flags a mail reader added).
+     *
+     * @param key a key as given to {@link #deliver}
+     * @return the file, or null if none is stored under the key
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     * @throws StoreException           if a directory cannot be read
+     */
     public Path find(String key) {
         checkKey(key);
         String prefix = key + SUFFIX;
@@ -273,7 +317,12 @@ public final class Maildir {
         return null;
     }
 
-    /** Keys of every message this library stored here (in new/ or cur/). */
+    /**
+     * Keys of every message this library stored here (in new/ or cur/).
+     *
+     * @return the keys, in no particular order; one delivered twice with different sizes appears twice
+     * @throws StoreException if a directory cannot be read
+     */
     public List<String> keys() {
         List<String> keys = new ArrayList<>();
         for (String sub : List.of("new", "cur")) {
@@ -287,7 +336,12 @@ public final class Maildir {
         return keys;
     }
 
-    /** Every message file in new/ and cur/, whoever stored it. */
+    /**
+     * Every message file in new/ and cur/, whoever stored it; dot files are skipped.
+     *
+     * @return the files, those of new/ first, each directory's sorted by name
+     * @throws StoreException if a directory cannot be read
+     */
     public List<Path> messages() {
         List<Path> out = new ArrayList<>();
         for (String sub : List.of("new", "cur")) {
@@ -301,7 +355,12 @@ public final class Maildir {
         return out;
     }
 
-    /** The flags encoded in a Maildir file name ({@code :2,FRS}). */
+    /**
+     * The flags encoded in a Maildir file name ({@code :2,FRS}); letters that are no system flag are ignored.
+     *
+     * @param file a message file; only its name is read
+     * @return its system flags, without keywords; none if the name has no {@code :2,} info
+     */
     public static Flags flagsOf(Path file) {
         String name = file.getFileName().toString();
         int info = name.indexOf(":2,");
@@ -324,7 +383,12 @@ public final class Maildir {
         }
     }
 
-    /** Whether a string is a key this class accepts: {@code [A-Za-z0-9_-]+}, checked without a regular expression. */
+    /**
+     * Whether a string is a key this class accepts: {@code [A-Za-z0-9_-]+}, checked without a regular expression.
+     *
+     * @param key the candidate
+     * @return true if it is non-empty and only has ASCII letters, digits, {@code _} and {@code -}
+     */
     public static boolean isKey(String key) {
         if (key.isEmpty()) {
             return false;
@@ -340,12 +404,26 @@ public final class Maildir {
 
     /** The Maildir or its state could not be written or read. Nothing on the server is deleted after this. */
     public static final class StoreException extends MailAccessException {
+        /**
+         * Creates the exception.
+         *
+         * @param message what could not be written or read, and why
+         * @param cause   the underlying I/O failure, or null
+         */
         public StoreException(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
-    /** Writes a small file durably: write a new file, fsync it, rename it over the old one, fsync the directory. */
+    /**
+     * Writes a small file durably: write a new file, fsync it, rename it over the old one, fsync the directory.
+     * Readers see the old content or the new, never a mix.
+     *
+     * @param file    the file to write; its directory is created if needed
+     * @param content the whole new content
+     * @param fsync   whether to fsync the file and the directory
+     * @throws StoreException if the file cannot be written
+     */
     public static void writeAtomically(Path file, byte[] content, boolean fsync) {
         Path tmp = file.resolveSibling(file.getFileName() + ".new");
         try {

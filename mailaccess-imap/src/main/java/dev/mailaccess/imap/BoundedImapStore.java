@@ -15,7 +15,12 @@ import java.io.IOException;
  * Jakarta Mail creates it by reflection.
  */
 public final class BoundedImapStore extends IMAPStore {
-    /** Called by Jakarta Mail's {@code Session.getStore}. */
+    /**
+     * Called by Jakarta Mail's {@code Session.getStore}.
+     *
+     * @param session the session whose properties configure the store
+     * @param url     the store's URL; its protocol {@code imaps} means implicit TLS; null for plain {@code imap}
+     */
     public BoundedImapStore(Session session, URLName url) {
         super(session, url, url == null ? "imap" : url.getProtocol(),
                 url != null && "imaps".equalsIgnoreCase(url.getProtocol()));

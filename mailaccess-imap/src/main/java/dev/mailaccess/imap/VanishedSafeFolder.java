@@ -24,12 +24,24 @@ import java.io.IOException;
 public final class VanishedSafeFolder extends IMAPFolder {
     private volatile boolean stale;
 
-    /** Called by Angus's IMAPStore. */
+    /**
+     * Called by Angus's IMAPStore for a folder named by the caller.
+     *
+     * @param fullName    the folder's full name
+     * @param separator   the hierarchy separator, or {@code UNKNOWN_SEPARATOR} if not known yet
+     * @param store       the store the folder belongs to
+     * @param isNamespace whether the folder is a namespace, or null if not known
+     */
     public VanishedSafeFolder(String fullName, char separator, IMAPStore store, Boolean isNamespace) {
         super(fullName, separator, store, isNamespace);
     }
 
-    /** Called by Angus's IMAPStore. */
+    /**
+     * Called by Angus's IMAPStore for a folder from a LIST answer.
+     *
+     * @param li    the folder as the server listed it
+     * @param store the store the folder belongs to
+     */
     public VanishedSafeFolder(ListInfo li, IMAPStore store) {
         super(li, store);
     }
