@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
     /** Every scenario this harness knows, in order. */
-    static final List<String> ALL = List.of("1", "2", "3", "4", "5", "6", "7", "8");
+    static final List<String> ALL = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
 
     private BenchmarkMain() {
     }
@@ -93,14 +93,15 @@ public final class BenchmarkMain {
             String popUser = dovecot.newUser();
             String bigUser = dovecot.newUser();
             String syncUser = dovecot.newUser();
-            if (only.contains("1") || only.contains("2") || only.contains("6") || only.contains("8")) {
+            if (only.contains("1") || only.contains("2") || only.contains("6") || only.contains("8")
+                    || only.contains("9")) {
                 dovecot.deliverMany(listUser, "INBOX", numbered(settings.listSize()));
             }
             if (only.contains("1") || only.contains("2")) {
                 dovecot.deliverMany(smallUser, "INBOX", numbered(settings.naiveSize()));
             }
             long popBytes = 0;
-            if (only.contains("3")) {
+            if (only.contains("3") || only.contains("9")) {
                 List<byte[]> pop = new ArrayList<>();
                 for (int i = 1; i <= settings.popCount(); i++) {
                     byte[] m = sized(i, settings.popMessageSize());
@@ -157,6 +158,14 @@ public final class BenchmarkMain {
             }
             if (only.contains("8")) {
                 scenario(b, SummaryPathsScenario.SCENARIO, () -> new SummaryPathsScenario(b, listUser).run());
+            }
+            if (only.contains("9")) {
+                scenario(b, CliScenario.SCENARIO, () -> {
+                    String cliSyncUser = dovecot.newUser();
+                    int n = settings.resyncSizes().get(0);
+                    seedSized(dovecot, cliSyncUser, n, settings.syncMessageSize());
+                    new CliScenario(b).run(listUser, popUser, cliSyncUser, n);
+                });
             }
             report.note("Ratios are to the floor measured in the same run; absolute seconds depend on the machine, "
                     + "which may be shared and noisy.");

@@ -264,7 +264,7 @@ final class SyncScenario {
     }
 
     /** Null when mbsync can run, else why not. */
-    private String mbsyncMissing() {
+    String mbsyncMissing() {
         if (!b.settings.externalTools()) {
             return "skipped: external tools off (--no-external)";
         }
@@ -291,7 +291,7 @@ final class SyncScenario {
      * One mbsync run of the channel INBOX into {@code home/mail/INBOX}; the configuration is written into
      * {@code home} (the state lives in the Maildir: SyncState *).
      */
-    private void mbsync(LoopbackProxy proxy, String user, Path home, boolean fsync) throws Exception {
+    void mbsync(LoopbackProxy proxy, String user, Path home, boolean fsync) throws Exception {
         Path rc = home.resolve("mbsyncrc");
         Path mail = Files.createDirectories(home.resolve("mail")); // mbsync creates the folder, not the store
         Files.writeString(rc, "FSync " + (fsync ? "yes" : "no") + "\n"

@@ -37,7 +37,7 @@ class BenchmarkSmokeTest {
         assertThat(report.rows()).noneMatch(r -> r.met().equals("FAILED"));
         Set<String> scenarios = new LinkedHashSet<>();
         report.rows().forEach(r -> scenarios.add(r.scenario().substring(0, 1)));
-        assertThat(scenarios).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(scenarios).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
         // 4 and 5: the mailaccess side always runs (both fsync settings; 5 at two sizes); mbsync is skipped here
         assertThat(report.rows()).filteredOn(r -> r.scenario().startsWith("4") && r.tool().startsWith("mailaccess"))
                 .hasSize(2).allMatch(r -> r.stats() != null);

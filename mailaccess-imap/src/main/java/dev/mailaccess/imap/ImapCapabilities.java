@@ -17,7 +17,7 @@ final class ImapCapabilities {
             CapabilityInfo.nativeSupport(Capability.HEADERS,
                     "FETCH ENVELOPE and BODY.PEEK[HEADER.FIELDS] for any number of messages in one command"),
             CapabilityInfo.nativeSupport(Capability.BODY,
-                    "FETCH BODY.PEEK[] streamed in 256 KB chunks; reading never sets \\Seen"),
+                    "one FETCH BODY.PEEK[], streamed from the connection; reading never sets \\Seen"),
             CapabilityInfo.nativeSupport(Capability.BODY_PART,
                     "FETCH BODY.PEEK[section] downloads one MIME part by its part number"),
             CapabilityInfo.nativeSupport(Capability.PARTIAL_BODY,

@@ -19,11 +19,11 @@ import java.util.function.BiConsumer;
 
 /**
  * Many whole messages of an {@link ImapFolder} to a sink: small ones in pipelined batches of
- * {@code UID FETCH set (UID BODY.PEEK[])}, large ones streamed in chunks on their own, so memory stays bounded and
+ * {@code UID FETCH set (UID BODY.PEEK[])}, large ones streamed on their own (SectionStream), so memory stays bounded and
  * a thousand small messages cost a few round trips.
  */
 final class ImapDownload {
-    /** Messages up to this size go into batched FETCHes; larger ones stream in chunks on their own. */
+    /** Messages up to this size go into batched FETCHes; larger ones stream on their own. */
     private static final long BATCHED_MESSAGE_MAX = ImapProvider.CHUNK_SIZE;
     /** Bytes of message data one batched FETCH may bring into memory. */
     private static final long BATCH_BYTES = 8L << 20;

@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * An open IMAP folder. Every message is addressed by UID (never by sequence number); listings are one batched FETCH;
- * bodies stream with {@code BODY.PEEK} in 256 KB chunks; expunges are {@code UID EXPUNGE} of exactly the chosen
+ * bodies stream with one {@code BODY.PEEK} each; expunges are {@code UID EXPUNGE} of exactly the chosen
  * messages; closing never expunges.
  *
  * <p>The work is done by one class per concern, which share the folder's state through a {@link SelectedFolder}:

@@ -783,7 +783,7 @@ public abstract class MailboxContract {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).contains("Big one");
             }
             if (isImap()) {
-                // sizes, one batch of the small ones, and the big one in 256 KB chunks
+                // sizes, one batch of the small ones, and the big one streamed by one FETCH
                 assertThat(commands).as(proxy.describeCommands()).isLessThanOrEqualTo(8);
                 assertThat(inbox.summaries(FetchSpec.of(FetchSpec.Item.FLAGS)))
                         .allSatisfy(m -> assertThat(m.flags().contains(Flag.SEEN)).isFalse());
