@@ -1,8 +1,5 @@
 package dev.mailaccess.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.offline.OfflineFetch;
 import picocli.CommandLine.ArgGroup;
@@ -26,7 +23,6 @@ import java.util.Locale;
         description = "Offline mode: download all new mail into a local Maildir, then delete it on the server "
                 + "(unless --keep). Safe to interrupt and rerun: every message ends up stored exactly once.")
 public final class FetchCommand implements Runnable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @ParentCommand
     private MailaccessCommand top;
@@ -167,19 +163,17 @@ public final class FetchCommand implements Runnable {
     }
 
     private String json(OfflineFetch.Result r) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("messages", r.downloaded());
-        o.put("bytes", r.bytes());
-        o.put("seconds", Math.round(seconds(r) * 1000) / 1000.0);
-        o.put("alreadyPresent", r.alreadyPresent());
-        o.put("deletedOnServer", r.deletedOnServer());
-        o.put("reconnects", r.reconnects());
-        o.put("maildir", maildir.toString());
-        try {
-            return MAPPER.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return JsonLines.of(g -> {
+            g.writeStartObject();
+            g.writeNumberField("messages", r.downloaded());
+            g.writeNumberField("bytes", r.bytes());
+            g.writeNumberField("seconds", Math.round(seconds(r) * 1000) / 1000.0);
+            g.writeNumberField("alreadyPresent", r.alreadyPresent());
+            g.writeNumberField("deletedOnServer", r.deletedOnServer());
+            g.writeNumberField("reconnects", r.reconnects());
+            g.writeStringField("maildir", maildir.toString());
+            g.writeEndObject();
+        });
     }
 
     private static double seconds(OfflineFetch.Result r) {

@@ -10,8 +10,6 @@ import dev.mailaccess.search.QueryPrinter;
 import dev.mailaccess.search.SearchMode;
 import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchQuery;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,24 +101,31 @@ public final class SearchCommand implements Runnable {
     }
 
     private static String planJson(SearchPlan plan) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode p = mapper.createObjectNode();
-        p.put("query", QueryPrinter.print(plan.query()));
-        p.put("mode", plan.mode().name());
-        p.put("protocol", plan.protocol());
-        p.put("serverCommand", plan.serverCommand());
-        p.put("server", QueryPrinter.print(plan.serverPart()));
-        var sets = p.putArray("serverSets");
-        plan.serverSets().forEach(set -> sets.add(QueryPrinter.print(set)));
-        p.put("local", QueryPrinter.print(plan.localPart()));
-        p.put("localData", plan.localData().name());
-        p.put("messages", plan.messageCount());
-        p.put("roundTrips", plan.roundTrips());
-        p.put("estimatedBytes", plan.estimatedBytes());
-        var notes = p.putArray("notes");
-        plan.notes().forEach(notes::add);
-        ObjectNode root = mapper.createObjectNode();
-        root.set("plan", p);
-        return root.toString();
+        return JsonLines.of(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("plan");
+            g.writeStringField("query", QueryPrinter.print(plan.query()));
+            g.writeStringField("mode", plan.mode().name());
+            g.writeStringField("protocol", plan.protocol());
+            g.writeStringField("serverCommand", plan.serverCommand());
+            g.writeStringField("server", QueryPrinter.print(plan.serverPart()));
+            g.writeArrayFieldStart("serverSets");
+            for (var set : plan.serverSets()) {
+                g.writeString(QueryPrinter.print(set));
+            }
+            g.writeEndArray();
+            g.writeStringField("local", QueryPrinter.print(plan.localPart()));
+            g.writeStringField("localData", plan.localData().name());
+            g.writeNumberField("messages", plan.messageCount());
+            g.writeNumberField("roundTrips", plan.roundTrips());
+            g.writeNumberField("estimatedBytes", plan.estimatedBytes());
+            g.writeArrayFieldStart("notes");
+            for (String note : plan.notes()) {
+                g.writeString(note);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        });
     }
 }

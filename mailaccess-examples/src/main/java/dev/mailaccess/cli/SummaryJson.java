@@ -1,11 +1,9 @@
 package dev.mailaccess.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mailaccess.MessageSummary;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,33 +14,38 @@ import java.util.List;
  * null, flags an empty array where the protocol keeps none.
  */
 public final class SummaryJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private SummaryJson() {
     }
 
-    /** One message as a JSON object. */
-    public static ObjectNode toJson(MessageSummary s) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("ref", s.ref().toString());
-        o.put("from", SummaryFields.from(s));
-        o.put("subject", SummaryFields.subject(s));
-        OffsetDateTime date = SummaryFields.date(s);
-        o.put("date", date == null ? null : date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        o.put("size", SummaryFields.size(s));
-        ArrayNode flags = o.putArray("flags");
-        FlagNames.of(s.flags()).forEach(flags::add);
-        return o;
+    /** One message as a JSON object, without a line end. */
+    public static String toJson(MessageSummary s) {
+        return JsonLines.of(g -> write(s, g));
     }
 
-    /** Prints one line per message. */
+    /** Prints one line per message, in UTF-8. */
     public static void print(List<MessageSummary> summaries, PrintStream out) {
-        for (MessageSummary s : summaries) {
-            try {
-                out.println(MAPPER.writeValueAsString(toJson(s)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write JSON", e);
-            }
+        JsonLines.print(summaries, out, SummaryJson::write);
+    }
+
+    private static void write(MessageSummary s, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ref", s.ref().toString());
+        g.writeStringField("from", SummaryFields.from(s));
+        g.writeStringField("subject", SummaryFields.subject(s));
+        OffsetDateTime date = SummaryFields.date(s);
+        g.writeStringField("date", date == null ? null : date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        g.writeFieldName("size");
+        Long size = SummaryFields.size(s);
+        if (size == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(size);
         }
+        g.writeArrayFieldStart("flags");
+        for (String flag : FlagNames.of(s.flags())) {
+            g.writeString(flag);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 }

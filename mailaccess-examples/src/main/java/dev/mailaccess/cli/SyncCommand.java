@@ -1,8 +1,5 @@
 package dev.mailaccess.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.replica.Replica;
 import dev.mailaccess.replica.SyncReport;
@@ -26,7 +23,6 @@ import java.util.Locale;
                 + "changes made offline go up, the server's changes come down. Read and change the replica "
                 + "offline with 'mailaccess replica'.")
 public final class SyncCommand implements Runnable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @ParentCommand
     private MailaccessCommand top;
@@ -113,27 +109,31 @@ public final class SyncCommand implements Runnable {
     }
 
     private String json(SyncReport s) {
-        ObjectNode o = MAPPER.createObjectNode();
-        ObjectNode up = o.putObject("up");
-        up.put("flags", s.flagsPushed());
-        up.put("expunged", s.expungedOnServer());
-        up.put("uploaded", s.appended());
-        up.put("moved", s.moved());
-        ObjectNode down = o.putObject("down");
-        down.put("new", s.downloaded());
-        down.put("overSizeLimit", s.headersOnly());
-        down.put("flags", s.flagsPulled());
-        down.put("removed", s.removedLocally());
-        o.put("repaired", s.repaired());
-        o.put("unchangedFolders", s.unchanged());
-        o.put("fullScans", s.fullScans());
-        s.notes().forEach(o.putArray("notes")::add);
-        o.put("seconds", Math.round(s.elapsed().toNanos() / 1e6) / 1000.0);
-        o.put("replica", replica.toString());
-        try {
-            return MAPPER.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return JsonLines.of(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("up");
+            g.writeNumberField("flags", s.flagsPushed());
+            g.writeNumberField("expunged", s.expungedOnServer());
+            g.writeNumberField("uploaded", s.appended());
+            g.writeNumberField("moved", s.moved());
+            g.writeEndObject();
+            g.writeObjectFieldStart("down");
+            g.writeNumberField("new", s.downloaded());
+            g.writeNumberField("overSizeLimit", s.headersOnly());
+            g.writeNumberField("flags", s.flagsPulled());
+            g.writeNumberField("removed", s.removedLocally());
+            g.writeEndObject();
+            g.writeNumberField("repaired", s.repaired());
+            g.writeNumberField("unchangedFolders", s.unchanged());
+            g.writeNumberField("fullScans", s.fullScans());
+            g.writeArrayFieldStart("notes");
+            for (String note : s.notes()) {
+                g.writeString(note);
+            }
+            g.writeEndArray();
+            g.writeNumberField("seconds", Math.round(s.elapsed().toNanos() / 1e6) / 1000.0);
+            g.writeStringField("replica", replica.toString());
+            g.writeEndObject();
+        });
     }
 }

@@ -56,6 +56,33 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void helpForOneCommandWorksHoweverItIsAsked() {
+        // a run registers only the command it invokes; help needs the others too
+        for (String[] args : List.of(new String[] {"help", "list"}, new String[] {"list", "--help"},
+                new String[] {"--verbose", "list", "--help"}, new String[] {"help", "generate-completion"})) {
+            Cli.Result r = Cli.run(args);
+            assertThat(r.exit()).as(String.join(" ", args) + "\n" + r).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: mailaccess " + args[args.length - 1]
+                    .replace("--help", "list"));
+        }
+        Cli.Result completion = Cli.run("generate-completion");
+        assertThat(completion.exit()).isZero();
+        assertThat(completion.out()).contains("list", "sync", "replica", "--json");
+    }
+
+    @Test
+    void missingCommandNamesEveryCommand() {
+        Cli.Result r = Cli.run();
+        assertThat(r.exit()).isEqualTo(2);
+        for (Class<?> c : MailaccessCommand.SUBCOMMANDS) {
+            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            if (!name.equals("help") && !name.equals("generate-completion")) {
+                assertThat(r.err()).as(name).contains(name);
+            }
+        }
+    }
+
+    @Test
     void usageErrorsExitTwoWithOneLine() {
         for (String[] args : List.of(new String[] {}, new String[] {"list"}, new String[] {"frobnicate"},
                 new String[] {"list", "imap://u@127.0.0.1", "--limit", "many"},
