@@ -62,7 +62,7 @@ final class ReplicaFolders {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                throw new Maildir.StoreException("cannot read " + meta + ": " + e.getMessage(), null);
+                throw new Maildir.StoreException("cannot read " + meta + ": " + e.getMessage(), e);
             }
         }
         for (String[] p : folderLines) {
