@@ -40,7 +40,13 @@ public enum Capability {
     /** Learn what changed since the last visit in a constant number of round trips. */
     QUICK_RESYNC("learn what changed since a known state in constant round trips"),
     /** Messages sorted by the server ({@link MailFolder#sort}). */
-    SORT("messages sorted by the server");
+    SORT("messages sorted by the server"),
+    /** Messages grouped into conversations, RFC 5256 style ({@link MailFolder#threads}). */
+    THREADS("messages grouped into conversations"),
+    /** A line of each message's text in a listing ({@link FetchSpec.Item#PREVIEW}). */
+    PREVIEW("a preview of each message's text in a listing"),
+    /** New, removed and changed messages in several folders, as they happen ({@link Mailbox#watch}). */
+    WATCH("be told of changes in several folders as they happen");
 
     private final String description;
 

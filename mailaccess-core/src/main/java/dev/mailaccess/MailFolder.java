@@ -281,6 +281,22 @@ public interface MailFolder extends AutoCloseable {
     List<MessageRef> sort(List<SortKey> keys, SearchQuery query);
 
     /**
+     * The messages matching the query, grouped into conversations by an RFC 5256 algorithm. Needs
+     * {@link Capability#THREADS}: NATIVE where the IMAP server has THREAD ({@code UID THREAD}, one command),
+     * EMULATED elsewhere, by the same algorithm run locally on the threading headers of the matching messages
+     * (Message-ID, In-Reply-To, References, Subject, Date), fetched in one batch (POP3: TOP per message).
+     *
+     * @param algorithm {@link ThreadAlgorithm#REFERENCES} or {@link ThreadAlgorithm#ORDEREDSUBJECT}
+     * @param query     which messages; null for all. Through {@link Mailbox#folder} any query works (a part the
+     *                  server cannot answer is planned as for {@link #search(SearchQuery, SearchMode)}); an
+     *                  adapter is handed only queries its server can answer
+     * @return the threads, each a tree of messages, in the order the algorithm gives (by sent date)
+     */
+    default List<MessageThread> threads(ThreadAlgorithm algorithm, SearchQuery query) {
+        return MailFolderDefaults.threadLocally(this, algorithm, query == null ? SearchQuery.all() : query);
+    }
+
+    /**
      * Waits until the server reports a change to the folder (new, removed or changed messages) or the time is up.
      * Needs {@link Capability#PUSH}.
      *

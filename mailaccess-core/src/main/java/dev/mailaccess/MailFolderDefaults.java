@@ -1,6 +1,8 @@
 package dev.mailaccess;
 
 import dev.mailaccess.internal.ReadTracking;
+import dev.mailaccess.internal.Threader;
+import dev.mailaccess.search.SearchQuery;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,5 +78,18 @@ final class MailFolderDefaults {
             }
         }
         return out;
+    }
+
+    /**
+     * RFC 5256 threading run here: the messages the query matches ({@link MailFolder#search}, whose answer is the
+     * server part: core hands over only queries the server can answer), their threading headers in one
+     * {@link MailFolder#summaries} batch, then {@link Threader}.
+     */
+    static List<MessageThread> threadLocally(MailFolder folder, ThreadAlgorithm algorithm, SearchQuery query) {
+        List<MessageRef> refs = query instanceof SearchQuery.All ? folder.refs() : folder.search(query);
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        return Threader.thread(algorithm, Threader.messages(folder.summaries(refs, Threader.SPEC)));
     }
 }

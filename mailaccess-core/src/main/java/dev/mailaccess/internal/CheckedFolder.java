@@ -8,6 +8,8 @@ import dev.mailaccess.Flags;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageThread;
+import dev.mailaccess.ThreadAlgorithm;
 import dev.mailaccess.MessageSink;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.ReadOnlyFolderException;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Core's wrapper around an adapter folder: capability and mode checks first, then the serialised call. */
 final class CheckedFolder implements MailFolder {
@@ -258,6 +261,33 @@ final class CheckedFolder implements MailFolder {
         mailbox.require(Capability.SORT);
         List<SortKey> copy = List.copyOf(keys);
         return mailbox.call(() -> folder.sort(copy, query == null ? SearchQuery.all() : query));
+    }
+
+    /**
+     * Native where the server threads ({@code UID THREAD} with the query, or with the UIDs the planned search found
+     * where the server cannot answer the query whole); otherwise, with emulation allowed, the planned search, one
+     * batch of threading headers and {@link Threader} here.
+     */
+    @Override
+    public List<MessageThread> threads(ThreadAlgorithm algorithm, SearchQuery query) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        mailbox.require(Capability.THREADS);
+        mailbox.require(Capability.STABLE_IDS);
+        SearchQuery q = query == null ? SearchQuery.all() : query;
+        boolean all = q instanceof SearchQuery.All;
+        if (mailbox.capabilities().support(Capability.THREADS) == dev.mailaccess.Support.NATIVE) {
+            if (all || ImapSearchSyntax.expressible(q)) {
+                return mailbox.call(() -> folder.threads(algorithm, q));
+            }
+            List<MessageRef> found = search(q, SearchMode.PLANNED);
+            return found.isEmpty() ? List.of()
+                    : mailbox.call(() -> folder.threads(algorithm, SearchQuery.refIn(Set.copyOf(found))));
+        }
+        List<MessageRef> found = all ? refs() : search(q, SearchMode.PLANNED);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        return Threader.thread(algorithm, Threader.messages(summaries(found, Threader.SPEC)));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.mailaccess.MailAccess;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.ThreadAlgorithm;
 import dev.mailaccess.replica.ReplicaStore.FolderState;
 import dev.mailaccess.search.SearchQuery;
 import dev.mailaccess.search.SearchableMessage;
@@ -92,8 +93,8 @@ import java.util.List;
  * This class is a facade; each concern has a package-private class of its own: {@link ReplicaLock} (one writer per
  * directory), {@link ReplicaFolders} (the folders and {@code replica.meta}), {@link ReplicaStore} (records and state
  * files), {@link Journal} (append, fsync, replay), {@link MaildirScan} (what other mail clients changed),
- * {@link OfflineChanges} (the offline operations), {@link ReplicaMessages} and {@link ReplicaSearch} (offline
- * reading and search), {@link HeaderBlocks} (headers of messages kept without their body), {@link ReplicaSync} (one
+ * {@link OfflineChanges} (the offline operations), {@link ReplicaMessages}, {@link ReplicaSearch} and
+ * {@link ReplicaThreads} (offline reading, search and threading), {@link HeaderBlocks} (headers of messages kept without their body), {@link ReplicaSync} (one
  * sync) with {@link ImapFolderSync}, {@link PopFolderSync}, {@link OfflineChangePush} and {@link MessageDownload}.
  *
  * <p><b>Threads and processes:</b> methods are synchronised. One {@code Replica} at a time may have a directory
@@ -110,6 +111,7 @@ public final class Replica implements AutoCloseable {
     private final OfflineChanges changes;
     private final ReplicaMessages messages;
     private final ReplicaSearch search;
+    private final ReplicaThreads threads;
     private final MessageDownload download;
     private final ReplicaSync sync;
 
@@ -121,6 +123,7 @@ public final class Replica implements AutoCloseable {
         this.changes = new OfflineChanges(folders, journal);
         this.messages = new ReplicaMessages(folders);
         this.search = new ReplicaSearch(folders, messages);
+        this.threads = new ReplicaThreads(folders, messages, search);
         this.download = new MessageDownload(folders);
         this.sync = new ReplicaSync(folders, journal, scan);
     }
@@ -390,6 +393,21 @@ public final class Replica implements AutoCloseable {
      */
     public synchronized List<String> search(String folder, SearchQuery query) {
         return search.search(folder, query);
+    }
+
+    /**
+     * Groups a folder's messages into conversations offline, by the RFC 5256 algorithm an IMAP server with THREAD
+     * runs ({@link dev.mailaccess.MailFolder#threads}), on the headers of the stored files (the kept header block of
+     * a message over the size limit); the received date stands in for a missing Date header. No connection.
+     *
+     * @param folder    the replica folder's name (the server's folder name, or a local-only folder's)
+     * @param algorithm REFERENCES or ORDEREDSUBJECT
+     * @param query     which messages, as for {@link #search}; null for all
+     * @return the threads of local ids, in the order the algorithm gives
+     * @throws IllegalArgumentException if the replica has no such folder
+     */
+    public synchronized List<ReplicaThread> threads(String folder, ThreadAlgorithm algorithm, SearchQuery query) {
+        return threads.threads(folder, algorithm, query);
     }
 
     // ---------------------------------------------------------------- offline changes

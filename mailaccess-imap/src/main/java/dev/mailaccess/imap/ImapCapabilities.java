@@ -39,7 +39,13 @@ final class ImapCapabilities {
                     "UID EXPUNGE (UIDPLUS, RFC 4315) removes exactly the chosen messages"),
             CapabilityInfo.nativeSupport(Capability.PUSH, "IDLE (RFC 2177)"),
             CapabilityInfo.nativeSupport(Capability.QUICK_RESYNC, "with CONDSTORE/QRESYNC (RFC 7162)"),
-            CapabilityInfo.nativeSupport(Capability.SORT, "with SORT extension (RFC 5256)")));
+            CapabilityInfo.nativeSupport(Capability.SORT, "with SORT extension (RFC 5256)"),
+            CapabilityInfo.nativeSupport(Capability.THREADS, "UID THREAD (RFC 5256) where the server has THREAD; "
+                    + "elsewhere emulated: the same algorithm run here on headers fetched in one FETCH"),
+            CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970) in the listing's FETCH where "
+                    + "the server has PREVIEW; elsewhere emulated: one partial FETCH of each first text part"),
+            CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465): one connection watches every folder "
+                    + "where the server has it; elsewhere emulated: IDLE on one folder, STATUS polling of the rest")));
 
     private ImapCapabilities() {
     }
@@ -80,10 +86,50 @@ final class ImapCapabilities {
             caps = caps.with(CapabilityInfo.unsupported(Capability.QUICK_RESYNC,
                     "server has no CONDSTORE/QRESYNC; a resync must scan every UID"));
         }
+        caps = caps.with(threads(has));
+        caps = caps.with(has.test("PREVIEW")
+                ? CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970), in the same FETCH as "
+                + "the rest of the listing")
+                : CapabilityInfo.emulated(Capability.PREVIEW, "server has no PREVIEW (RFC 8970); emulated: the "
+                + "listing also fetches BODYSTRUCTURE, then one FETCH of the first 2 KB of each message's first text "
+                + "part (pipelined per part number), decoded and reduced to text here"));
+        caps = caps.with(watch(has));
         if (!has.test("SORT")) {
             caps = caps.with(CapabilityInfo.unsupported(Capability.SORT, "server has no SORT extension (RFC 5256)"));
         }
         return caps;
+    }
+
+    private static CapabilityInfo threads(Predicate<String> has) {
+        boolean references = has.test("THREAD=REFERENCES");
+        boolean ordered = has.test("THREAD=ORDEREDSUBJECT");
+        if (references && ordered) {
+            return CapabilityInfo.nativeSupport(Capability.THREADS,
+                    "UID THREAD REFERENCES and ORDEREDSUBJECT (RFC 5256), one command");
+        }
+        if (references || ordered) {
+            return CapabilityInfo.nativeSupport(Capability.THREADS, "UID THREAD " + (references ? "REFERENCES"
+                    : "ORDEREDSUBJECT") + " (RFC 5256), one command; the other algorithm runs here on headers "
+                    + "fetched in one FETCH");
+        }
+        return CapabilityInfo.emulated(Capability.THREADS, "server has no THREAD (RFC 5256); emulated: Message-ID, "
+                + "In-Reply-To, References, Subject and Date of the matching messages in one FETCH, threaded here "
+                + "by the same algorithm");
+    }
+
+    private static CapabilityInfo watch(Predicate<String> has) {
+        if (has.test("NOTIFY") && has.test("IDLE")) {
+            return CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465) and IDLE: one connection is "
+                    + "told of every watched folder's changes; a second one reads what changed (QRESYNC where the "
+                    + "server has it)");
+        }
+        if (has.test("IDLE")) {
+            return CapabilityInfo.emulated(Capability.WATCH, "server has no NOTIFY (RFC 5465); emulated: IDLE on "
+                    + "the first folder, STATUS of the others at the poll interval (a FLAGS FETCH of each where "
+                    + "STATUS has no HIGHESTMODSEQ), so news of those folders comes up to one interval late");
+        }
+        return CapabilityInfo.emulated(Capability.WATCH, "server has neither NOTIFY nor IDLE; emulated: STATUS of "
+                + "every folder at the poll interval, so news comes up to one interval late");
     }
 
     /** For tests and diagnostics: refine from a list of announced names. */

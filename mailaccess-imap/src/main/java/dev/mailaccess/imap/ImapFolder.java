@@ -7,6 +7,8 @@ import dev.mailaccess.FolderChanges;
 import dev.mailaccess.FolderStatus;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageThread;
+import dev.mailaccess.ThreadAlgorithm;
 import dev.mailaccess.MessageSink;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.SortKey;
@@ -188,6 +190,19 @@ public final class ImapFolder implements MailFolder {
     @Override
     public List<MessageRef> sort(List<SortKey> keys, SearchQuery query) {
         return search.sort(keys, query);
+    }
+
+    /**
+     * {@code UID THREAD} where the server announces {@code THREAD=} this algorithm; otherwise the local algorithm
+     * on one FETCH of the threading headers (the interface's default).
+     */
+    @Override
+    public List<MessageThread> threads(ThreadAlgorithm algorithm, SearchQuery query) {
+        SearchQuery q = query == null ? SearchQuery.all() : query;
+        if (selected.session.serverHas("THREAD=" + algorithm.imapName())) {
+            return search.threads(algorithm, q);
+        }
+        return MailFolder.super.threads(algorithm, q);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.mailaccess.imap;
 
 import dev.mailaccess.MessageRef;
+import dev.mailaccess.MessageThread;
+import dev.mailaccess.ThreadAlgorithm;
 import dev.mailaccess.SortKey;
 import dev.mailaccess.angus.internal.SearchTerms;
 import dev.mailaccess.internal.ImapSearchSyntax;
@@ -37,24 +39,7 @@ final class ImapSearch {
         boolean utf8 = ImapSearchSyntax.needsUtf8(tokens);
         return selected.call("searching", null, () -> {
             Object result = selected.folder.doCommand(p -> {
-                Argument args = new Argument();
-                java.util.ArrayDeque<Argument> stack = new java.util.ArrayDeque<>();
-                Argument current = args;
-                for (ImapSearchSyntax.Token t : tokens) {
-                    switch (t.kind()) {
-                        case ATOM -> current.writeAtom(t.text());
-                        case STRING -> current.writeString(t.text(), StandardCharsets.UTF_8);
-                        case OPEN -> {
-                            stack.push(current);
-                            current = new Argument();
-                        }
-                        case CLOSE -> {
-                            Argument inner = current;
-                            current = stack.pop();
-                            current.writeArgument(inner);
-                        }
-                    }
-                }
+                Argument args = criteria(tokens);
                 Response[] r = p.command(utf8 ? "UID SEARCH CHARSET UTF-8" : "UID SEARCH", args);
                 Response status = r[r.length - 1];
                 java.util.TreeSet<Long> uids = new java.util.TreeSet<>();
@@ -78,6 +63,61 @@ final class ImapSearch {
                 out.add(MessageRef.imap(selected.uidValidity, (Long) uid));
             }
             return List.copyOf(out);
+        });
+    }
+
+    /** The search criteria as command arguments: atoms, strings (literals where not ASCII) and parentheses. */
+    private static Argument criteria(List<ImapSearchSyntax.Token> tokens) {
+        Argument args = new Argument();
+        java.util.ArrayDeque<Argument> stack = new java.util.ArrayDeque<>();
+        Argument current = args;
+        for (ImapSearchSyntax.Token t : tokens) {
+            switch (t.kind()) {
+                case ATOM -> current.writeAtom(t.text());
+                case STRING -> current.writeString(t.text(), StandardCharsets.UTF_8);
+                case OPEN -> {
+                    stack.push(current);
+                    current = new Argument();
+                }
+                case CLOSE -> {
+                    Argument inner = current;
+                    current = stack.pop();
+                    current.writeArgument(inner);
+                }
+            }
+        }
+        return args;
+    }
+
+    /**
+     * One {@code UID THREAD algorithm UTF-8 criteria} (RFC 5256): the server's threads, with UIDs. Core hands over
+     * only queries the server can answer whole.
+     */
+    List<MessageThread> threads(ThreadAlgorithm algorithm, SearchQuery query) {
+        if (!ImapSearchSyntax.expressible(query)) {
+            throw new IllegalArgumentException("no IMAP SEARCH key for " + query.toQueryString());
+        }
+        List<ImapSearchSyntax.Token> tokens = ImapSearchSyntax.tokens(query, selected.uidValidity);
+        return selected.call("threading", null, () -> {
+            Object result = selected.folder.doCommand(p -> {
+                Response[] r = p.command("UID THREAD " + algorithm.imapName() + " UTF-8", criteria(tokens));
+                Response status = r[r.length - 1];
+                List<MessageThread> threads = new ArrayList<>();
+                if (status.isOK()) {
+                    for (Response each : r) {
+                        if (each instanceof IMAPResponse ir && ir.keyEquals("THREAD")) {
+                            threads.addAll(ThreadAnswer.parse(ir.getRest(), selected.uidValidity));
+                        }
+                    }
+                }
+                p.notifyResponseHandlers(r);
+                p.handleResult(status);
+                return threads;
+            });
+            selected.ensureOpen();
+            @SuppressWarnings("unchecked")
+            List<MessageThread> threads = (List<MessageThread>) result;
+            return List.copyOf(threads);
         });
     }
 

@@ -37,7 +37,14 @@ public final class PopCapabilities {
             unsupported(Capability.PUSH, "POP3 has no IDLE; poll instead"),
             unsupported(Capability.QUICK_RESYNC, "POP3 cannot report changes since a known state; compare the UIDL"
                     + " list (refs()) instead"),
-            unsupported(Capability.SORT, "POP3 has no SORT; sort the summaries locally")));
+            unsupported(Capability.SORT, "POP3 has no SORT; sort the summaries locally"),
+            emulated(Capability.THREADS, "POP3 has no THREAD: emulating reads the headers of every message (TOP n 0,"
+                    + " one command each) and threads them here"),
+            emulated(Capability.PREVIEW, "POP3 has no PREVIEW: emulating downloads the first 100 body lines of each"
+                    + " message (TOP n 100, one command each) and extracts the text here"),
+            emulated(Capability.WATCH, "POP3 has no IDLE and sees only the maildrop as it was at login: emulating"
+                    + " logs in again at each poll interval and compares the UIDL list (new and removed messages;"
+                    + " POP3 has no flags to watch)")));
 
     private PopCapabilities() {
     }
@@ -62,6 +69,10 @@ public final class PopCapabilities {
                     "server lacks TOP: headers come from downloading whole messages, one RETR per message"));
             set = set.with(emulated(Capability.SERVER_SEARCH, "POP3 has no SEARCH and this server lacks TOP:"
                     + " emulating downloads every message (RETR); flag criteria are impossible"));
+            set = set.with(emulated(Capability.THREADS, "POP3 has no THREAD and this server lacks TOP: emulating"
+                    + " downloads every message (RETR) for its headers and threads them here"));
+            set = set.with(emulated(Capability.PREVIEW, "POP3 has no PREVIEW and this server lacks TOP: emulating"
+                    + " downloads every message (RETR) and extracts the text here"));
         }
         if (!capa.containsKey("UIDL")) {
             set = set.with(unsupported(Capability.STABLE_IDS, "server lacks UIDL: messages have only numbers that"
