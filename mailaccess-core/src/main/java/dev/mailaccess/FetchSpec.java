@@ -32,7 +32,12 @@ public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsup
         /** The date the server received the message. */
         INTERNAL_DATE,
         /** The MIME structure ({@link BodyPart}). Needs {@link Capability#BODY_PART}. */
-        STRUCTURE
+        STRUCTURE,
+        /**
+         * A preview of the message's text ({@link MessageSummary#preview()}): up to 200 characters of its first text
+         * part, decoded, HTML reduced to text, white space folded (RFC 8970). Needs {@link Capability#PREVIEW}.
+         */
+        PREVIEW
     }
 
     /** Envelope, flags, size and internal date: what a message list shows. Strict; see {@link #bestEffort()}. */
@@ -128,7 +133,8 @@ public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsup
     /**
      * What a session with these capabilities can give of this spec, as a strict spec: without flags unless
      * {@link Capability#SERVER_FLAGS} is usable, without envelope and headers unless {@link Capability#HEADERS}
-     * is, without structure unless {@link Capability#BODY_PART} is. This is what a best-effort spec fetches.
+     * is, without structure unless {@link Capability#BODY_PART} is, without preview unless
+     * {@link Capability#PREVIEW} is. This is what a best-effort spec fetches.
      *
      * @param capabilities     the session's capabilities ({@link Mailbox#capabilities()})
      * @param emulationAllowed whether an EMULATED capability counts as usable (the mailbox's
@@ -147,6 +153,9 @@ public record FetchSpec(Set<Item> items, List<String> headers, boolean skipUnsup
         }
         if (!capabilities.isUsable(Capability.BODY_PART, emulationAllowed)) {
             s.remove(Item.STRUCTURE);
+        }
+        if (!capabilities.isUsable(Capability.PREVIEW, emulationAllowed)) {
+            s.remove(Item.PREVIEW);
         }
         return new FetchSpec(s, givenHeaders);
     }

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param internalDate the server's received date, if {@link FetchSpec.Item#INTERNAL_DATE}
  * @param structure    MIME structure, if {@link FetchSpec.Item#STRUCTURE}
  * @param headers      the requested headers (name as asked, decoded values in order), if any were asked for
+ * @param preview      up to 200 characters of the message's text, if {@link FetchSpec.Item#PREVIEW}; empty for a
+ *                     message without text
  */
 public record MessageSummary(MessageRef ref, Envelope envelope, Flags flags, long size, Instant internalDate,
-                             BodyPart structure, Map<String, List<String>> headers) {
+                             BodyPart structure, Map<String, List<String>> headers, String preview) {
     /**
      * Copies the headers.
      *
@@ -28,8 +30,35 @@ public record MessageSummary(MessageRef ref, Envelope envelope, Flags flags, lon
      * @param internalDate the server's received date, or null if not fetched
      * @param structure    MIME structure, or null if not fetched
      * @param headers      the requested headers by name; null is taken as none
+     * @param preview      the preview, or null if not fetched
      */
     public MessageSummary {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /**
+     * A summary without a preview.
+     *
+     * @param ref          stable reference
+     * @param envelope     envelope, or null if not fetched
+     * @param flags        flags, or null if not fetched
+     * @param size         size in bytes, or -1 if not fetched
+     * @param internalDate the server's received date, or null if not fetched
+     * @param structure    MIME structure, or null if not fetched
+     * @param headers      the requested headers by name; null is taken as none
+     */
+    public MessageSummary(MessageRef ref, Envelope envelope, Flags flags, long size, Instant internalDate,
+                          BodyPart structure, Map<String, List<String>> headers) {
+        this(ref, envelope, flags, size, internalDate, structure, headers, null);
+    }
+
+    /**
+     * This summary with a preview.
+     *
+     * @param text the preview
+     * @return a copy with {@link #preview()} set
+     */
+    public MessageSummary withPreview(String text) {
+        return new MessageSummary(ref, envelope, flags, size, internalDate, structure, headers, text);
     }
 }

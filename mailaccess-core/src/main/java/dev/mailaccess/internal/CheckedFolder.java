@@ -56,6 +56,9 @@ final class CheckedFolder implements MailFolder {
         if (given.has(FetchSpec.Item.STRUCTURE)) {
             mailbox.require(Capability.BODY_PART);
         }
+        if (given.has(FetchSpec.Item.PREVIEW)) {
+            mailbox.require(Capability.PREVIEW);
+        }
         return given;
     }
 

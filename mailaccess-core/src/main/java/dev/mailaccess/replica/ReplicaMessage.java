@@ -27,8 +27,10 @@ import java.time.Instant;
  *                   one over the size limit) downloaded over IMAP, kept as the file's modification time as Dovecot
  *                   does; else when it was stored here (POP3 has no received date; a message added offline); null
  *                   if nothing of it is stored here
+ * @param preview    up to 200 characters of the stored message's text, by the rules of the online preview
+ *                   ({@link dev.mailaccess.FetchSpec.Item#PREVIEW}); null if its body is not stored here
  */
 public record ReplicaMessage(String folder, String id, MessageRef serverRef, Flags flags, long size, String subject,
                              String from, String date, String messageId, boolean downloaded, boolean pending,
-                             Instant received) {
+                             Instant received, String preview) {
 }

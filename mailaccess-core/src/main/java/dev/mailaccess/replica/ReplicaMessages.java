@@ -2,6 +2,7 @@ package dev.mailaccess.replica;
 
 import dev.mailaccess.MessageRef;
 import dev.mailaccess.internal.HeaderText;
+import dev.mailaccess.internal.PreviewText;
 import dev.mailaccess.replica.ReplicaStore.FolderState;
 import dev.mailaccess.replica.ReplicaStore.Rec;
 import dev.mailaccess.replica.ReplicaStore.Status;
@@ -55,7 +56,8 @@ final class ReplicaMessages {
     ReplicaMessage of(FolderState fs, Rec r) {
         Path file = fs.files.get(r.key);
         Path head = file == null ? folders.headerBlocks.file(fs, r) : null;
-        Map<String, String> h = file != null ? StoredHeaders.headers(file)
+        byte[] start = file != null ? start(file) : null;
+        Map<String, String> h = start != null ? StoredHeaders.headers(start)
                 : Files.exists(head) ? StoredHeaders.headers(head) : Map.of();
         String subject;
         String from;
@@ -73,7 +75,17 @@ final class ReplicaMessages {
         boolean pending = !fs.local
                 && (r.hasLocalFlagChanges() || (!r.onServer() && !"pop3".equals(folders.protocol)));
         return new ReplicaMessage(fs.name, r.key, ref, r.flags, r.size, subject, from, h.getOrDefault("date", ""),
-                r.msgId, r.downloaded, pending, modified(file != null ? file : head));
+                r.msgId, r.downloaded, pending, modified(file != null ? file : head),
+                start == null ? null : PreviewText.ofMessage(start));
+    }
+
+    /** The first 64 KB of a stored message: its header and enough of its body for the preview. */
+    private static byte[] start(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     private static Instant modified(Path file) {

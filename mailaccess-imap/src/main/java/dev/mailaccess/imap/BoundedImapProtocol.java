@@ -51,6 +51,19 @@ final class BoundedImapProtocol extends IMAPProtocol {
         super(name, host, port, props, isSSL, logger);
     }
 
+    /** Angus's extension items plus {@code PREVIEW} (RFC 8970), so that an answer with a preview is not dropped. */
+    @Override
+    public org.eclipse.angus.mail.imap.protocol.FetchItem[] getFetchItems() {
+        org.eclipse.angus.mail.imap.protocol.FetchItem[] base = super.getFetchItems();
+        org.eclipse.angus.mail.imap.protocol.FetchItem[] out = java.util.Arrays.copyOf(
+                base == null ? new org.eclipse.angus.mail.imap.protocol.FetchItem[0] : base,
+                base == null ? 1 : base.length + 1);
+        out[out.length - 1] = PREVIEW;
+        return out;
+    }
+
+    private static final PreviewItem PREVIEW = new PreviewItem();
+
     /** A connection over given streams, without a socket: for replaying recorded server output in tests. */
     BoundedImapProtocol(InputStream in, java.io.PrintStream out, Properties props) throws IOException {
         super(in, out, props, false);

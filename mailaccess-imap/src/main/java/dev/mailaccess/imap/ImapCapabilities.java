@@ -44,8 +44,9 @@ final class ImapCapabilities {
                     + "elsewhere emulated: the same algorithm run here on headers fetched in one FETCH"),
             CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970) in the listing's FETCH where "
                     + "the server has PREVIEW; elsewhere emulated: one partial FETCH of each first text part"),
-            CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465): one connection watches every folder "
-                    + "where the server has it; elsewhere emulated: IDLE on one folder, STATUS polling of the rest")));
+            // declared before it is built, so that callers see it is missing rather than an absent constant
+            CapabilityInfo.unsupported(Capability.WATCH, "not implemented yet: watch one folder at a time with "
+                    + "awaitChange (PUSH)")));
 
     private ImapCapabilities() {
     }
@@ -93,7 +94,6 @@ final class ImapCapabilities {
                 : CapabilityInfo.emulated(Capability.PREVIEW, "server has no PREVIEW (RFC 8970); emulated: the "
                 + "listing also fetches BODYSTRUCTURE, then one FETCH of the first 2 KB of each message's first text "
                 + "part (pipelined per part number), decoded and reduced to text here"));
-        caps = caps.with(watch(has));
         if (!has.test("SORT")) {
             caps = caps.with(CapabilityInfo.unsupported(Capability.SORT, "server has no SORT extension (RFC 5256)"));
         }
@@ -115,21 +115,6 @@ final class ImapCapabilities {
         return CapabilityInfo.emulated(Capability.THREADS, "server has no THREAD (RFC 5256); emulated: Message-ID, "
                 + "In-Reply-To, References, Subject and Date of the matching messages in one FETCH, threaded here "
                 + "by the same algorithm");
-    }
-
-    private static CapabilityInfo watch(Predicate<String> has) {
-        if (has.test("NOTIFY") && has.test("IDLE")) {
-            return CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465) and IDLE: one connection is "
-                    + "told of every watched folder's changes; a second one reads what changed (QRESYNC where the "
-                    + "server has it)");
-        }
-        if (has.test("IDLE")) {
-            return CapabilityInfo.emulated(Capability.WATCH, "server has no NOTIFY (RFC 5465); emulated: IDLE on "
-                    + "the first folder, STATUS of the others at the poll interval (a FLAGS FETCH of each where "
-                    + "STATUS has no HIGHESTMODSEQ), so news of those folders comes up to one interval late");
-        }
-        return CapabilityInfo.emulated(Capability.WATCH, "server has neither NOTIFY nor IDLE; emulated: STATUS of "
-                + "every folder at the poll interval, so news comes up to one interval late");
     }
 
     /** For tests and diagnostics: refine from a list of announced names. */

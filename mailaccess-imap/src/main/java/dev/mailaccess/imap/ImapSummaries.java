@@ -1,5 +1,6 @@
 package dev.mailaccess.imap;
 
+import dev.mailaccess.BodyPart;
 import dev.mailaccess.Capability;
 import dev.mailaccess.FetchSpec;
 import dev.mailaccess.FolderChanges;
@@ -8,6 +9,7 @@ import dev.mailaccess.MessageRef;
 import dev.mailaccess.MessageSummary;
 import dev.mailaccess.Support;
 import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.internal.PreviewText;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 
@@ -47,7 +49,9 @@ final class ImapSummaries {
                 }
             }
             // no NOOP first: the answer covers whatever is in the folder now
-            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ")", spec), spec);
+            FetchSpec wire = onTheWire(spec);
+            return previews(listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(wire) + ")", wire), wire),
+                    spec);
         });
     }
 
@@ -59,8 +63,9 @@ final class ImapSummaries {
                 return List.of();
             }
             int start = Math.max(1, total - count + 1);
-            return listed(fetchSummaries("FETCH " + start + ":" + total + " (" + ListingReader.items(spec) + ")",
-                    spec), spec);
+            FetchSpec wire = onTheWire(spec);
+            return previews(listed(fetchSummaries("FETCH " + start + ":" + total + " (" + ListingReader.items(wire)
+                    + ")", wire), wire), spec);
         });
     }
 
@@ -69,8 +74,10 @@ final class ImapSummaries {
         if (refs.isEmpty()) {
             return List.of();
         }
-        return selected.call("listing summaries", null, () -> listed(fetchSummaries(
-                "UID FETCH " + SelectedFolder.uidSet(refs) + " (" + ListingReader.items(spec) + ")", spec), spec));
+        FetchSpec wire = onTheWire(spec);
+        return selected.call("listing summaries", null, () -> previews(listed(fetchSummaries(
+                "UID FETCH " + SelectedFolder.uidSet(refs) + " (" + ListingReader.items(wire) + ")", wire), wire),
+                spec));
     }
 
     /**
@@ -114,6 +121,66 @@ final class ImapSummaries {
         return List.copyOf(out);
     }
 
+    /**
+     * The spec to send: as asked where the server has PREVIEW (RFC 8970: the preview comes in the same FETCH);
+     * without it, the structure instead of the preview, which {@link #previews} then makes from each message's
+     * first text part.
+     */
+    private FetchSpec onTheWire(FetchSpec spec) {
+        if (!spec.has(FetchSpec.Item.PREVIEW) || selected.session.serverHas("PREVIEW")) {
+            return spec;
+        }
+        return spec.without(FetchSpec.Item.PREVIEW).with(FetchSpec.Item.STRUCTURE);
+    }
+
+    /**
+     * The emulated preview: the first 2 KB of each message's first text part ({@code BODY.PEEK[section]<0.2048>}),
+     * one FETCH per part number for all the messages that have it there (usually one or two), reduced to text by
+     * {@link PreviewText}; then the structure is dropped again unless it was asked for.
+     */
+    private List<MessageSummary> previews(List<MessageSummary> listed, FetchSpec spec) throws MessagingException {
+        if (!spec.has(FetchSpec.Item.PREVIEW) || selected.session.serverHas("PREVIEW")) {
+            return listed;
+        }
+        Map<String, List<Long>> bySection = new LinkedHashMap<>();
+        Map<Long, BodyPart> textPart = new java.util.HashMap<>();
+        for (MessageSummary m : listed) {
+            BodyPart part = m.structure() == null ? null : PreviewText.firstTextPart(m.structure());
+            if (part != null) {
+                textPart.put(m.ref().uid(), part);
+                bySection.computeIfAbsent(part.path().isEmpty() ? "1" : part.path(), k -> new ArrayList<>())
+                        .add(m.ref().uid());
+            }
+        }
+        Map<Long, String> texts = new java.util.HashMap<>();
+        for (Map.Entry<String, List<Long>> e : bySection.entrySet()) {
+            List<MessageRef> refs = e.getValue().stream().map(uid -> MessageRef.imap(selected.uidValidity, uid))
+                    .toList();
+            String command = "UID FETCH " + SelectedFolder.uidSet(refs) + " (UID BODY.PEEK[" + e.getKey() + "]<0."
+                    + PreviewText.PART_BYTES + ">)";
+            for (Map.Entry<Long, FetchResponse> answer : selected.rawFetch(command).entrySet()) {
+                BodyPart part = textPart.get(answer.getKey());
+                org.eclipse.angus.mail.imap.protocol.BODY body =
+                        answer.getValue().getItem(org.eclipse.angus.mail.imap.protocol.BODY.class);
+                if (part == null || body == null || body.getByteArray() == null) {
+                    continue;
+                }
+                var bytes = body.getByteArray();
+                byte[] content = java.util.Arrays.copyOfRange(bytes.getBytes(), bytes.getStart(),
+                        bytes.getStart() + bytes.getCount());
+                texts.put(answer.getKey(), PreviewText.ofPart(content, part.contentType(), part.charset(),
+                        part.encoding()));
+            }
+        }
+        boolean keepStructure = spec.has(FetchSpec.Item.STRUCTURE);
+        List<MessageSummary> out = new ArrayList<>(listed.size());
+        for (MessageSummary m : listed) {
+            out.add(new MessageSummary(m.ref(), m.envelope(), m.flags(), m.size(), m.internalDate(),
+                    keepStructure ? m.structure() : null, m.headers(), texts.getOrDefault(m.ref().uid(), "")));
+        }
+        return List.copyOf(out);
+    }
+
     List<MessageSummary> changedSince(long modSeq, FetchSpec spec) {
         ImapSession session = selected.session;
         if (session.capabilities().support(Capability.QUICK_RESYNC) == Support.UNSUPPORTED) {
@@ -124,8 +191,9 @@ final class ImapSummaries {
             if (selected.messageCount() == 0) {
                 return List.of();
             }
-            return listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(spec) + ") (CHANGEDSINCE "
-                    + modSeq + ")", spec), spec);
+            FetchSpec wire = onTheWire(spec);
+            return previews(listed(fetchSummaries("UID FETCH 1:* (" + ListingReader.items(wire) + ") (CHANGEDSINCE "
+                    + modSeq + ")", wire), wire), spec);
         });
     }
 
@@ -164,9 +232,10 @@ final class ImapSummaries {
                 }
             }
             selected.ensureOpen();
-            List<MessageSummary> summaries = changed.isEmpty() ? List.of() : listed(fetchSummaries(
-                    "UID FETCH " + SelectedFolder.uidSet(changed) + " (" + ListingReader.items(spec) + ")", spec),
-                    spec);
+            FetchSpec wire = onTheWire(spec);
+            List<MessageSummary> summaries = changed.isEmpty() ? List.of() : previews(listed(fetchSummaries(
+                    "UID FETCH " + SelectedFolder.uidSet(changed) + " (" + ListingReader.items(wire) + ")", wire),
+                    wire), spec);
             return new FolderChanges(summaries,
                     vanished.stream().map(uid -> MessageRef.imap(uidValidity, uid)).toList(), true);
         });

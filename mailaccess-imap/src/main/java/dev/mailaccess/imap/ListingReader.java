@@ -72,6 +72,9 @@ final class ListingReader {
         if (!spec.headers().isEmpty()) {
             items.append(" BODY.PEEK[HEADER.FIELDS (").append(String.join(" ", spec.headers())).append(")]");
         }
+        if (spec.has(FetchSpec.Item.PREVIEW)) {
+            items.append(" PREVIEW");
+        }
         return items.toString();
     }
 
@@ -202,13 +205,15 @@ final class ListingReader {
                 headers = HeaderFields.of(body.getByteArrayInputStream());
             }
         }
+        // null where the protocol has no extension items (a connection made by Angus rather than ours)
+        Object preview = fr.getExtensionItems() == null ? null : fr.getExtensionItems().get(PreviewItem.NAME);
         return new MessageSummary(MessageRef.imap(uidValidity, uid.uid),
                 env == null ? null : MimeConversion.envelope(env),
                 flags == null ? null : MimeConversion.flags(flags),
                 size == null ? -1 : size.size,
                 date == null || date.getDate() == null ? null : date.getDate().toInstant(),
                 structure == null ? null : BodyStructures.toBodyPart(structure),
-                headers);
+                headers, preview instanceof String text ? text : null);
     }
 
     /**
@@ -239,6 +244,11 @@ final class ListingReader {
         if (spec.has(FetchSpec.Item.STRUCTURE) && m.structure() == null) {
             missing.add("BODYSTRUCTURE");
         }
+        String preview = m.preview();
+        if (spec.has(FetchSpec.Item.PREVIEW) && preview == null) {
+            missing.add("PREVIEW");
+            preview = "";
+        }
         Map<String, List<String>> headers = m.headers();
         if (!spec.headers().isEmpty()) {
             Map<String, List<String>> asked = new LinkedHashMap<>();
@@ -257,10 +267,11 @@ final class ListingReader {
             LOG.warn("{}: the answer for UID {} {}: listed without {}", server, m.ref().uid(), why,
                     String.join(", ", missing));
         }
-        if (envelope == m.envelope() && headers == m.headers()) {
+        if (envelope == m.envelope() && headers == m.headers() && preview == m.preview()) {
             return m;
         }
-        return new MessageSummary(m.ref(), envelope, m.flags(), m.size(), m.internalDate(), m.structure(), headers);
+        return new MessageSummary(m.ref(), envelope, m.flags(), m.size(), m.internalDate(), m.structure(), headers,
+                preview);
     }
 
     /** A UID as written in an answer, or 0 when it is none a message can have (0, or beyond 32 bits). */

@@ -102,6 +102,7 @@ final class SummaryParser extends AnswerReader {
         Envelope envelope = null;
         BodyPart structure = null;
         Map<String, List<String>> headers = null;
+        String preview = null;
         int wrapped = 0; // Lotus Domino wraps an item in another pair of parentheses: (UID 7 (ENVELOPE (...)) ...)
         while (true) {
             skipSpaces();
@@ -128,6 +129,10 @@ final class SummaryParser extends AnswerReader {
                     case "FLAGS" -> flags = flags();
                     case "INTERNALDATE" -> internalDate = internalDate(nstring());
                     case "ENVELOPE" -> envelope = envelope();
+                    case "PREVIEW" -> {
+                        String text = nstring();
+                        preview = text == null ? "" : text; // NIL: the server could not make one
+                    }
                     case "BODYSTRUCTURE" -> structure = BodyStructures.toBodyPart(new StructureReader(this).body());
                     case "BODY" -> {
                         if (peek() == '(') {
@@ -162,7 +167,7 @@ final class SummaryParser extends AnswerReader {
             throw new Unparsed("UID " + uid + " out of range"); // not a UID a message can have
         }
         return new MessageSummary(MessageRef.imap(uidValidity, uid), envelope, flags, size, internalDate, structure,
-                headers);
+                headers, preview);
     }
 
     /** {@code [HEADER.FIELDS (...)] {n}} and the header block: its fields; another section is Angus's to read. */

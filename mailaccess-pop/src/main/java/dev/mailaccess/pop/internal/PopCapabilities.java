@@ -42,9 +42,8 @@ public final class PopCapabilities {
                     + " one command each) and threads them here"),
             emulated(Capability.PREVIEW, "POP3 has no PREVIEW: emulating downloads the first 100 body lines of each"
                     + " message (TOP n 100, one command each) and extracts the text here"),
-            emulated(Capability.WATCH, "POP3 has no IDLE and sees only the maildrop as it was at login: emulating"
-                    + " logs in again at each poll interval and compares the UIDL list (new and removed messages;"
-                    + " POP3 has no flags to watch)")));
+            unsupported(Capability.WATCH, "not implemented yet; POP3 has no IDLE: poll the UIDL list (refs())"
+                    + " in a new session instead")));
 
     private PopCapabilities() {
     }

@@ -17,6 +17,7 @@ import dev.mailaccess.ProtocolException;
 import dev.mailaccess.ReadOnlyFolderException;
 import dev.mailaccess.SortKey;
 import dev.mailaccess.angus.internal.MimeConversion;
+import dev.mailaccess.internal.PreviewText;
 import dev.mailaccess.search.SearchQuery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
@@ -144,8 +145,42 @@ public final class PopFolder implements MailFolder {
             }
         }
         long size = sizes == null ? -1 : sizes[n - 1];
-        return new MessageSummary(MessageRef.pop3(md.uidl(n)), envelope, null, size, null, structure, headers);
+        String preview = spec.has(FetchSpec.Item.PREVIEW) ? preview(m) : null;
+        return new MessageSummary(MessageRef.pop3(md.uidl(n)), envelope, null, size, null, structure, headers,
+                preview);
     }
+
+    /**
+     * The emulated preview: the header and the first {@value #PREVIEW_LINES} body lines ({@code TOP n 100}), or,
+     * where the server lacks TOP, the header lines Angus parsed from RETR followed by the start of the body (its
+     * raw stream is the body alone, without the header that names the type and charset), reduced to text by
+     * {@link PreviewText}; at most {@value #PREVIEW_BYTES} bytes are read either way.
+     */
+    private String preview(POP3Message m) throws MessagingException, IOException {
+        boolean top = session.capabilities().support(Capability.HEADERS) == dev.mailaccess.Support.NATIVE;
+        if (top) {
+            try (InputStream in = m.top(PREVIEW_LINES)) {
+                return PreviewText.ofMessage(in.readNBytes(PREVIEW_BYTES));
+            }
+        }
+        try (InputStream in = m.getRawInputStream()) {
+            java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream();
+            for (java.util.Enumeration<String> lines = m.getAllHeaderLines(); lines.hasMoreElements(); ) {
+                start.writeBytes((lines.nextElement() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            start.writeBytes(new byte[] {'\r', '\n'});
+            start.writeBytes(in.readNBytes(Math.max(0, PREVIEW_BYTES - start.size())));
+            return PreviewText.ofMessage(start.toByteArray());
+        } finally {
+            m.invalidate(false); // drop the downloaded content; headers stay
+        }
+    }
+
+    /** The most of a message a POP3 preview reads. */
+    private static final int PREVIEW_BYTES = 64 * 1024;
+
+    /** Body lines a POP3 preview reads: the first text part of a usual message starts well within them. */
+    private static final int PREVIEW_LINES = 100;
 
     private POP3Message resolve(Maildrop md, MessageRef ref) throws MessagingException {
         int n = md.number(ref);

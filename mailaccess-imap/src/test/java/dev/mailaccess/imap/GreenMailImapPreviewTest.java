@@ -1,0 +1,24 @@
+package dev.mailaccess.imap;
+
+import dev.mailaccess.Support;
+import dev.mailaccess.testkit.MailServerFixture;
+import dev.mailaccess.testkit.PreviewContract;
+import dev.mailaccess.testkit.SharedServers;
+
+/** Previews over IMAP against GreenMail. */
+class GreenMailImapPreviewTest extends PreviewContract {
+    @Override
+    protected MailServerFixture fixture() {
+        return SharedServers.greenMail();
+    }
+
+    @Override
+    protected String protocol() {
+        return "imap";
+    }
+
+    @Override
+    protected Support expectedSupport() {
+        return Support.EMULATED;
+    }
+}
