@@ -26,7 +26,7 @@ public final class PreviewText {
     public static final int PART_BYTES = 2048;
 
     private static final Map<String, String> ENTITIES = Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"",
-            "apos", "'", "nbsp", " ");
+            "apos", "'", "nbsp", "\u00a0");
 
     private PreviewText() {
     }
@@ -213,8 +213,9 @@ public final class PreviewText {
     }
 
     /**
-     * White space (and no-break spaces) folded to one space, trimmed, at most {@link #MAX_CHARS} characters (code
-     * points), a replacement character from a cut-off byte sequence dropped from the end.
+     * ASCII white space (space, tab, CR, LF, VT, FF) folded to one space, trimmed, at most {@link #MAX_CHARS}
+     * characters (code points), a replacement character from a cut-off byte sequence dropped from the end. Every
+     * other character stays as it is, no-break and other Unicode spaces too: Dovecot folds only these six.
      */
     static String fold(String text) {
         StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_CHARS * 2));
@@ -223,7 +224,7 @@ public final class PreviewText {
         for (int i = 0; i < text.length() && count < MAX_CHARS; ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            if (Character.isWhitespace(cp) || cp == 0xA0 || Character.isISOControl(cp)) {
+            if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C) {
                 space = sb.length() > 0;
                 continue;
             }

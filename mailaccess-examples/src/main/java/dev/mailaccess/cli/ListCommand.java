@@ -27,8 +27,13 @@ public final class ListCommand implements Runnable {
             description = "At most N messages (default: ${DEFAULT-VALUE}).")
     private int limit;
 
-    @Option(names = "--json", description = "One JSON object per line: ref, from, subject, date, size, flags.")
+    @Option(names = "--json", description = "One JSON object per line: ref, from, subject, date, size, flags "
+            + "(and preview with --preview).")
     private boolean json;
+
+    @Option(names = "--preview", description = "Also show up to 200 characters of each message's text (PREVIEW: "
+            + "native where the IMAP server has PREVIEW, else emulated: needs --emulate).")
+    private boolean preview;
 
     @Mixin
     private FolderOption folder;
@@ -45,10 +50,14 @@ public final class ListCommand implements Runnable {
         try (Mailbox mb = connection.connect(url, ctx);
              MailFolder f = mb.folder(folder.folder(), AccessMode.READ_ONLY)) {
             ListingSpec.noteMissingHeaders(mb, ctx.err());
-            List<MessageSummary> newestFirst = new ArrayList<>(f.newest(limit, ListingSpec.LISTING));
+            if (preview) {
+                ListingSpec.noteMissingPreview(mb, ctx.err());
+            }
+            List<MessageSummary> newestFirst = new ArrayList<>(f.newest(limit,
+                    preview ? ListingSpec.WITH_PREVIEW : ListingSpec.LISTING));
             Collections.reverse(newestFirst);
             if (json) {
-                SummaryJson.print(newestFirst, ctx.out());
+                SummaryJson.print(newestFirst, ctx.out(), preview);
             } else {
                 SummaryTable.print(newestFirst, ctx.out());
             }

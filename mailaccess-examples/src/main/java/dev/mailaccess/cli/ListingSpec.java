@@ -18,7 +18,20 @@ public final class ListingSpec {
     /** Envelope, flags, size and date, as far as the session can give them. */
     public static final FetchSpec LISTING = FetchSpec.LIST.bestEffort();
 
+    /** {@link #LISTING} plus each message's preview ({@code list --preview}), also best effort. */
+    public static final FetchSpec WITH_PREVIEW = LISTING.with(FetchSpec.Item.PREVIEW);
+
     private ListingSpec() {
+    }
+
+    /** Tells on stderr why the previews are missing, when the mailbox cannot give them. */
+    public static void noteMissingPreview(Mailbox mb, PrintStream err) {
+        CapabilitySet caps = mb.capabilities();
+        if (!WITH_PREVIEW.narrowedTo(caps, mb.config().allowEmulation()).has(FetchSpec.Item.PREVIEW)) {
+            CapabilityInfo info = caps.info(Capability.PREVIEW);
+            err.println("mailaccess: note: no previews: PREVIEW is " + info.support() + " on " + caps.protocol()
+                    + " (" + info.reason() + ")" + (info.support() == Support.EMULATED ? "; --emulate allows it" : ""));
+        }
     }
 
     /** Tells on stderr why from, subject and date are missing, when the mailbox cannot give the envelope. */

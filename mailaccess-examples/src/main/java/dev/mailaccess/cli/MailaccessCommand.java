@@ -27,7 +27,8 @@ public final class MailaccessCommand implements Runnable {
      * tell which: picocli reads every registered command's annotations, a fifth of the tool's start-up.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, CapabilitiesCommand.class,
-            FoldersCommand.class, ListCommand.class, ShowCommand.class, SearchCommand.class, FetchCommand.class,
+            FoldersCommand.class, ListCommand.class, ShowCommand.class, SearchCommand.class, ThreadsCommand.class,
+            FetchCommand.class,
             SyncCommand.class, ReplicaCommand.class, CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class);
 

@@ -2,8 +2,10 @@ package dev.mailaccess.cli;
 
 import dev.mailaccess.Flag;
 import dev.mailaccess.Flags;
+import dev.mailaccess.ThreadAlgorithm;
 import dev.mailaccess.replica.Replica;
 import dev.mailaccess.replica.ReplicaMessage;
+import dev.mailaccess.replica.ReplicaThread;
 import dev.mailaccess.search.QueryParser;
 import dev.mailaccess.search.QuerySyntaxException;
 import dev.mailaccess.search.SearchQuery;
@@ -34,6 +36,8 @@ import java.util.Locale;
                 "  replica DIR expunge FOLDER [ID...]   remove the given, or all \\Deleted, messages",
                 "  replica DIR move FOLDER ID TARGET    move to another replica folder",
                 "  replica DIR search FOLDER QUERY...   search offline (same query language as 'search')",
+                "  replica DIR threads FOLDER [ALG]     conversations as indented trees (ALG: references, the "
+                        + "default, or orderedsubject)",
                 "  replica DIR local FOLDER             create a local-only folder (never synchronised)"})
 public final class ReplicaCommand implements Runnable {
     @ParentCommand
@@ -42,7 +46,8 @@ public final class ReplicaCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "The replica directory.")
     private Path dir;
 
-    @Parameters(index = "1", paramLabel = "ACTION", description = "list, show, flag, delete, expunge, move or local.")
+    @Parameters(index = "1", paramLabel = "ACTION",
+            description = "list, show, flag, delete, expunge, move, search, threads or local.")
     private String action;
 
     @Parameters(index = "2..*", paramLabel = "ARG", parameterConsumer = DashArguments.class)
@@ -114,12 +119,21 @@ public final class ReplicaCommand implements Runnable {
                         ctx.out().println(id + "\t" + String.join(",", FlagNames.of(m.flags())) + "\t" + m.subject());
                     }
                 }
+                case "threads" -> {
+                    need(1, "threads FOLDER [references|orderedsubject]");
+                    String folder = folder(r, 0);
+                    ThreadAlgorithm algorithm = args.size() > 1 ? algorithm(args.get(1))
+                            : ThreadAlgorithm.REFERENCES;
+                    for (ReplicaThread t : r.threads(folder, algorithm, null)) {
+                        printThread(r, folder, t, 0, ctx);
+                    }
+                }
                 case "local" -> {
                     need(1, "local FOLDER");
                     r.createLocalFolder(args.get(0));
                 }
                 default -> throw new UsageException("unknown replica action '" + action
-                        + "' (list, show, flag, delete, expunge, move, search or local)");
+                        + "' (list, show, flag, delete, expunge, move, search, threads or local)");
             }
             ctx.out().flush();
         } catch (IllegalArgumentException e) {
@@ -139,6 +153,28 @@ public final class ReplicaCommand implements Runnable {
                     + String.join(",", FlagNames.of(m.flags())) + "\t" + (m.pending() ? "pending" : "synced")
                     + "\t" + (m.downloaded() ? "" : "[not downloaded] ") + m.subject());
         }
+    }
+
+    /** One line per message, depth first: the id and subject, indented two spaces per level of reply. */
+    private static void printThread(Replica r, String folder, ReplicaThread t, int depth, CliContext ctx) {
+        String indent = "  ".repeat(depth);
+        if (t.id() == null) {
+            ctx.out().println(indent + "-\t(not in this folder)");
+        } else {
+            ctx.out().println(indent + t.id() + "\t" + r.message(folder, t.id()).subject());
+        }
+        for (ReplicaThread c : t.children()) {
+            printThread(r, folder, c, depth + 1, ctx);
+        }
+    }
+
+    private static ThreadAlgorithm algorithm(String name) {
+        for (ThreadAlgorithm a : ThreadAlgorithm.values()) {
+            if (a.name().equalsIgnoreCase(name)) {
+                return a;
+            }
+        }
+        throw new UsageException("unknown thread algorithm '" + name + "' (references or orderedsubject)");
     }
 
     private String folder(Replica r, int index) {

@@ -10,8 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * JSON Lines output: one object per message, keys {@code ref, from, subject, date, size, flags}; a missing value is
- * null, flags an empty array where the protocol keeps none.
+ * JSON Lines output: one object per message, keys {@code ref, from, subject, date, size, flags}, and {@code preview}
+ * when previews were asked for; a missing value is null, flags an empty array where the protocol keeps none.
  */
 public final class SummaryJson {
     private SummaryJson() {
@@ -24,10 +24,23 @@ public final class SummaryJson {
 
     /** Prints one line per message, in UTF-8. */
     public static void print(List<MessageSummary> summaries, PrintStream out) {
-        JsonLines.print(summaries, out, SummaryJson::write);
+        print(summaries, out, false);
+    }
+
+    /**
+     * Prints one line per message, in UTF-8.
+     *
+     * @param withPreview whether each object has a {@code preview} key (null where the session gave none)
+     */
+    public static void print(List<MessageSummary> summaries, PrintStream out, boolean withPreview) {
+        JsonLines.print(summaries, out, (s, g) -> write(s, g, withPreview));
     }
 
     private static void write(MessageSummary s, JsonGenerator g) throws IOException {
+        write(s, g, false);
+    }
+
+    private static void write(MessageSummary s, JsonGenerator g, boolean withPreview) throws IOException {
         g.writeStartObject();
         g.writeStringField("ref", s.ref().toString());
         g.writeStringField("from", SummaryFields.from(s));
@@ -46,6 +59,9 @@ public final class SummaryJson {
             g.writeString(flag);
         }
         g.writeEndArray();
+        if (withPreview) {
+            g.writeStringField("preview", s.preview());
+        }
         g.writeEndObject();
     }
 }

@@ -8,7 +8,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** A readable table of summaries: ref, date (in the local time zone), from, subject, size, flags. */
+/**
+ * A readable table of summaries: ref, date (in the local time zone), from, subject, size, flags; where a summary has
+ * a preview, its start on a second line under the subject.
+ */
 public final class SummaryTable {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
@@ -22,10 +25,15 @@ public final class SummaryTable {
             OffsetDateTime date = SummaryFields.date(s);
             Long size = SummaryFields.size(s);
             t.row(s.ref().toString(), date == null ? "" : date.atZoneSameInstant(ZoneId.systemDefault()).format(DATE),
-                    TextTable.cut(SummaryFields.from(s), 28), TextTable.cut(SummaryFields.subject(s), 40),
+                    TextTable.cut(SummaryFields.from(s), 28), TextTable.cut(SummaryFields.subject(s), 40) + preview(s),
                     size == null ? "" : size.toString(), String.join(" ", FlagNames.of(s.flags())));
         }
         return t.toString();
+    }
+
+    /** The preview's start as a second line of the subject cell; nothing where there is none. */
+    private static String preview(MessageSummary s) {
+        return s.preview() == null || s.preview().isEmpty() ? "" : "\n  " + TextTable.cut(s.preview(), 60);
     }
 
     /** Prints the table, or a note when there is nothing to show. */

@@ -21,6 +21,10 @@ final class PreviewCases {
         m.put("html", single("text/html; charset=utf-8", "8bit", "<html><head><title>T</title>"
                 + "<style>p { color: red; }</style></head><body><p>Hi   <b>there</b>,</p>\r\n"
                 + "<p>caf\u00e9 &amp; more &lt;3 &#8364;5 &#x263A;</p><!-- a comment --><div>end</div></body></html>"));
+        m.put("html-nbsp", single("text/html; charset=utf-8", "7bit",
+                "<p>Nothing <b>to</b>&nbsp;see &#160; here&nbsp;&nbsp;at all</p>"));
+        m.put("unicode-spaces", single("text/plain; charset=utf-8", "8bit",
+                "a\u00a0b \u2003 c\u000bd\u000ce\u3000f\u0085g"));
         m.put("html-blockquote", single("text/html; charset=utf-8", "7bit", "<p>My answer.</p><blockquote>"
                 + "<p>The question</p></blockquote><p>Thanks</p>"));
         m.put("quoted-lines", single("text/plain; charset=utf-8", "7bit",
