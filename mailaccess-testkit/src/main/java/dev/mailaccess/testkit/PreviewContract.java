@@ -135,6 +135,43 @@ public abstract class PreviewContract {
         }
     }
 
+    /**
+     * Over IMAP a listing with previews costs a constant number of commands, whatever the number of messages: the
+     * PREVIEW item in the listing's own FETCH where NATIVE; where EMULATED one partial FETCH per distinct section
+     * of the first text part (a handful), not one per message.
+     */
+    @Test
+    void imapPreviewsTakeAConstantNumberOfCommands() {
+        if (!protocol().equals("imap")) {
+            return; // POP3 has no batch: TOP (or RETR) per message, as its capability reason says
+        }
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()));
+             Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
+                     .allowEmulation(true).build());
+             MailFolder inbox = mb.inbox()) {
+            proxy.resetCounts();
+            inbox.summaries(FetchSpec.LIST);
+            long plain = fetches(proxy.commands());
+            proxy.resetCounts();
+            assertThat(inbox.summaries(FetchSpec.LIST.with(FetchSpec.Item.PREVIEW))).hasSize(raws.size());
+            List<String> sent = proxy.commands(); // a new connection may log in first: only FETCHes are counted
+            System.out.printf("[preview %s/imap] FETCH commands for %d listings: %d without previews, %d with%n",
+                    fixture().name(), raws.size(), plain, fetches(sent));
+            if (expectedSupport() == Support.NATIVE) {
+                assertThat(fetches(sent)).as(proxy.describeCommands()).isEqualTo(plain);
+                assertThat(sent).anySatisfy(c -> assertThat(c).contains("FETCH").contains("PREVIEW"));
+            } else {
+                long partial = sent.stream().filter(c -> c.contains("BODY.PEEK[")).count();
+                assertThat(partial).as(proxy.describeCommands()).isBetween(1L, 4L);
+                assertThat(fetches(sent)).as(proxy.describeCommands()).isEqualTo(plain + partial);
+            }
+        }
+    }
+
+    private static long fetches(List<String> commands) {
+        return commands.stream().filter(c -> c.contains(" FETCH ")).count();
+    }
+
     /** A replica keeps the previews of what it stored: offline listings show them, by the same rules. */
     @Test
     void aReplicaShowsPreviewsOffline(@TempDir Path dir) {
