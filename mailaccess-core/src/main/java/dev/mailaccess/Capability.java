@@ -45,7 +45,7 @@ public enum Capability {
     THREADS("messages grouped into conversations"),
     /** A line of each message's text in a listing ({@link FetchSpec.Item#PREVIEW}). */
     PREVIEW("a preview of each message's text in a listing"),
-    /** New, removed and changed messages in several folders, as they happen (not offered yet: UNSUPPORTED everywhere). */
+    /** New, removed and changed messages in several folders, as they happen ({@link Mailbox#watch}). */
     WATCH("be told of changes in several folders as they happen");
 
     private final String description;

@@ -1,5 +1,6 @@
 package dev.mailaccess;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -80,6 +81,36 @@ public interface Mailbox extends AutoCloseable {
      * @param path full path of the folder
      */
     void deleteFolder(String path);
+
+    /**
+     * Watches folders for new, expunged and flag-changed messages with {@link WatchOptions#DEFAULTS}; see
+     * {@link #watch(Collection, WatchListener, WatchOptions)}.
+     *
+     * @param folders  the folders' paths
+     * @param listener told of each change
+     * @return the running watch; the caller closes it
+     */
+    default Watch watch(Collection<String> folders, WatchListener listener) {
+        return watch(folders, listener, WatchOptions.DEFAULTS);
+    }
+
+    /**
+     * Watches folders for new, expunged and flag-changed messages until closed. Needs {@link Capability#WATCH}
+     * (and {@link Capability#FOLDERS} for a folder other than INBOX). The watch has a session of its own, made from
+     * {@link #config()}, so this mailbox stays free; it starts from the folders' state when this method returns
+     * (that state is read before it returns, so a folder that does not exist fails here), and reports each later
+     * change once. Over IMAP with IDLE the first folder is pushed and the others checked at the poll interval; over
+     * POP3 each poll logs in again and compares the UIDL list. A broken connection is reconnected with backoff and
+     * the changes made meanwhile are reported from the comparison with the last state seen.
+     *
+     * @param folders  the folders' paths, at least one
+     * @param listener told of each change, on the watch's thread
+     * @param options  poll interval and reconnects
+     * @return the running watch; the caller closes it
+     */
+    default Watch watch(Collection<String> folders, WatchListener listener, WatchOptions options) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot watch");
+    }
 
     /**
      * Adapter-specific access, e.g. {@code unwrap(jakarta.mail.Store.class)} for the underlying Angus store. Using it

@@ -12,8 +12,12 @@ import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxClosedException;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.Watch;
+import dev.mailaccess.WatchListener;
+import dev.mailaccess.WatchOptions;
 import dev.mailaccess.spi.MailboxSession;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -125,6 +129,19 @@ public final class CheckedMailbox implements Mailbox {
     public void deleteFolder(String path) {
         require(Capability.FOLDERS);
         run(() -> session.deleteFolder(path));
+    }
+
+    @Override
+    public Watch watch(Collection<String> folders, WatchListener listener, WatchOptions options) {
+        require(Capability.WATCH);
+        for (String f : folders) {
+            if (!"INBOX".equalsIgnoreCase(f)) {
+                require(Capability.FOLDERS);
+            }
+        }
+        ensureOpen();
+        return FolderWatcher.start(config, List.copyOf(folders), listener, options,
+                "pop3".equalsIgnoreCase(session.capabilities().protocol()));
     }
 
     @Override

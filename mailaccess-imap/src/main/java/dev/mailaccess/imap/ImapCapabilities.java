@@ -44,9 +44,10 @@ final class ImapCapabilities {
                     + "elsewhere emulated: the same algorithm run here on headers fetched in one FETCH"),
             CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970) in the listing's FETCH where "
                     + "the server has PREVIEW; elsewhere emulated: one partial FETCH of each first text part"),
-            // declared before it is built, so that callers see it is missing rather than an absent constant
-            CapabilityInfo.unsupported(Capability.WATCH, "not implemented yet: watch one folder at a time with "
-                    + "awaitChange (PUSH)")));
+            CapabilityInfo.emulated(Capability.WATCH, "NOTIFY (RFC 5465) is not used yet; emulated: a session of "
+                    + "its own with IDLE on the first folder, and a UID FETCH of every folder's flags at each poll "
+                    + "interval, compared with the last state (so the other folders' news is up to one interval "
+                    + "late)")));
 
     private ImapCapabilities() {
     }
@@ -94,6 +95,11 @@ final class ImapCapabilities {
                 : CapabilityInfo.emulated(Capability.PREVIEW, "server has no PREVIEW (RFC 8970); emulated: the "
                 + "listing also fetches BODYSTRUCTURE, then one FETCH of the first 2 KB of each message's first text "
                 + "part (pipelined per part number), decoded and reduced to text here"));
+        if (!has.test("IDLE")) {
+            caps = caps.with(CapabilityInfo.emulated(Capability.WATCH, "server has no IDLE (RFC 2177) and NOTIFY "
+                    + "is not used; emulated: a UID FETCH of every folder's flags at each poll interval, compared "
+                    + "with the last state (news is up to one interval late)"));
+        }
         if (!has.test("SORT")) {
             caps = caps.with(CapabilityInfo.unsupported(Capability.SORT, "server has no SORT extension (RFC 5256)"));
         }

@@ -42,8 +42,9 @@ public final class PopCapabilities {
                     + " one command each) and threads them here"),
             emulated(Capability.PREVIEW, "POP3 has no PREVIEW: emulating downloads the first 100 body lines of each"
                     + " message (TOP n 100, one command each) and extracts the text here"),
-            unsupported(Capability.WATCH, "not implemented yet; POP3 has no IDLE: poll the UIDL list (refs())"
-                    + " in a new session instead")));
+            emulated(Capability.WATCH, "POP3 has no IDLE and sees the maildrop only as it was at login: emulated"
+                    + " by logging in again at each poll interval and comparing the UIDL list (new and removed"
+                    + " messages; POP3 keeps no flags)")));
 
     private PopCapabilities() {
     }

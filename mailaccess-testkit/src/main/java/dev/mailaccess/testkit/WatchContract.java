@@ -1,0 +1,256 @@
+package dev.mailaccess.testkit;
+
+import dev.mailaccess.Capability;
+import dev.mailaccess.Flag;
+import dev.mailaccess.Flags;
+import dev.mailaccess.MailAccess;
+import dev.mailaccess.MailAccessException;
+import dev.mailaccess.MailFolder;
+import dev.mailaccess.Mailbox;
+import dev.mailaccess.MessageRef;
+import dev.mailaccess.Support;
+import dev.mailaccess.UnsupportedCapabilityException;
+import dev.mailaccess.Watch;
+import dev.mailaccess.WatchEvent;
+import dev.mailaccess.WatchListener;
+import dev.mailaccess.WatchOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link Mailbox#watch} against a server: new messages, flag changes and expunges made through other connections
+ * are each reported once, in the first folder within {@link #firstFolderLatency()} (IDLE where the server has it)
+ * and in another within a poll interval; a connection cut mid-wait loses no event; the reconnect attempts end in
+ * {@link WatchListener#onFailure}; a closed watch reports nothing; without emulation the call is refused before any
+ * I/O.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class WatchContract {
+    /** Short poll interval and backoff, so that the tests run quickly. */
+    protected static final WatchOptions FAST = new WatchOptions(Duration.ofMillis(300), 3, Duration.ofMillis(100));
+
+    /** The server under test. */
+    protected abstract MailServerFixture fixture();
+
+    /** {@code imap} or {@code pop3}. */
+    protected abstract String protocol();
+
+    /** The support this server is expected to show for {@link Capability#WATCH}. */
+    protected abstract Support expectedSupport();
+
+    /** How soon a change in the first watched folder must be reported. */
+    protected Duration firstFolderLatency() {
+        return Duration.ofSeconds(3);
+    }
+
+    private boolean imap() {
+        return protocol().equals("imap");
+    }
+
+    /** Collects what the watch reports. */
+    protected static final class Recorder implements WatchListener {
+        final BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+        final List<Integer> reconnects = new CopyOnWriteArrayList<>();
+        final List<MailAccessException> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(WatchEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onReconnecting(int attempt, MailAccessException cause) {
+            reconnects.add(attempt);
+        }
+
+        @Override
+        public void onFailure(MailAccessException cause) {
+            failures.add(cause);
+        }
+
+        WatchEvent next(Duration within) throws InterruptedException {
+            WatchEvent e = events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(e).as("an event within " + within).isNotNull();
+            return e;
+        }
+    }
+
+    private Mailbox connect(String user, boolean emulate) {
+        return MailAccess.connect(fixture().config(protocol(), user).allowEmulation(emulate).build());
+    }
+
+    private static byte[] message(String subject) {
+        return TestMessages.plain("W <w@example.test>", "r@example.test", subject, "watched\r\n");
+    }
+
+    @Test
+    void capabilityIsDeclaredWithAReason() {
+        String user = fixture().newUser();
+        try (Mailbox mb = connect(user, true)) {
+            assertThat(mb.capabilities().support(Capability.WATCH)).isEqualTo(expectedSupport());
+            assertThat(mb.capabilities().info(Capability.WATCH).reason()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aNewMessageIsReportedOnceAndTheStartingStateIsNot() throws Exception {
+        String user = fixture().newUser();
+        fixture().deliver(user, "INBOX", message("before"), Flags.NONE);
+        Recorder r = new Recorder();
+        try (Mailbox mb = connect(user, true); Watch w = mb.watch(List.of("INBOX"), r, FAST)) {
+            assertThat(w.isActive()).isTrue();
+            long start = System.nanoTime();
+            fixture().deliver(user, "INBOX", message("after"), Flags.NONE);
+            WatchEvent e = r.next(firstFolderLatency());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("[watch %s/%s] new message reported after %d ms%n", fixture().name(), protocol(),
+                    millis);
+            assertThat(e.kind()).isEqualTo(WatchEvent.Kind.NEW);
+            assertThat(e.folder()).isEqualTo("INBOX");
+            try (Mailbox other = connect(user, true); MailFolder inbox = other.inbox()) {
+                List<MessageRef> refs = inbox.refs();
+                assertThat(e.ref()).isEqualTo(refs.get(refs.size() - 1));
+            }
+            assertThat(r.events.poll(1, TimeUnit.SECONDS)).as("reported once; 'before' not at all").isNull();
+        }
+    }
+
+    @Test
+    void flagChangesAndExpungesFromASecondConnection() throws Exception {
+        String user = fixture().newUser();
+        fixture().deliver(user, "INBOX", message("one"), Flags.NONE);
+        fixture().deliver(user, "INBOX", message("two"), Flags.NONE);
+        Recorder r = new Recorder();
+        try (Mailbox mb = connect(user, true); Watch w = mb.watch(List.of("INBOX"), r, FAST)) {
+            MessageRef first;
+            if (imap()) {
+                try (Mailbox other = connect(user, true); MailFolder inbox = other.inbox()) {
+                    first = inbox.refs().get(0);
+                    inbox.addFlags(List.of(first), Flags.of(Flag.FLAGGED));
+                }
+                WatchEvent flagged = r.next(firstFolderLatency());
+                assertThat(flagged.kind()).isEqualTo(WatchEvent.Kind.FLAGS);
+                assertThat(flagged.ref()).isEqualTo(first);
+                assertThat(flagged.flags().system()).contains(Flag.FLAGGED);
+                try (Mailbox other = connect(user, true); MailFolder inbox = other.inbox()) {
+                    inbox.expunge(List.of(first));
+                }
+            } else {
+                try (Mailbox other = connect(user, true); MailFolder inbox = other.inbox()) {
+                    first = inbox.refs().get(0);
+                    inbox.delete(List.of(first)); // final at QUIT, when the session closes
+                }
+            }
+            WatchEvent gone = r.next(firstFolderLatency());
+            if (imap() && gone.kind() == WatchEvent.Kind.FLAGS) {
+                // seen between STORE +FLAGS \Deleted and UID EXPUNGE: a true change, then the expunge
+                assertThat(gone.flags().system()).contains(Flag.DELETED);
+                gone = r.next(firstFolderLatency());
+            }
+            assertThat(gone.kind()).isEqualTo(WatchEvent.Kind.EXPUNGED);
+            assertThat(gone.ref()).isEqualTo(first);
+            assertThat(r.events.poll(1, TimeUnit.SECONDS)).isNull();
+        }
+    }
+
+    @Test
+    void severalFoldersOnOneWatch() throws Exception {
+        String user = fixture().newUser();
+        if (!imap()) {
+            try (Mailbox mb = connect(user, true)) {
+                assertThatThrownBy(() -> mb.watch(List.of("INBOX", "Archive"), new Recorder(), FAST))
+                        .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("FOLDERS");
+            }
+            return;
+        }
+        fixture().createFolder(user, "Archive");
+        fixture().createFolder(user, "Lists");
+        Recorder r = new Recorder();
+        try (Mailbox mb = connect(user, true); Watch w = mb.watch(List.of("INBOX", "Archive", "Lists"), r, FAST)) {
+            fixture().deliver(user, "Lists", message("to lists"), Flags.NONE);
+            WatchEvent e = r.next(FAST.pollInterval().plus(firstFolderLatency()));
+            assertThat(e.folder()).isEqualTo("Lists");
+            assertThat(e.kind()).isEqualTo(WatchEvent.Kind.NEW);
+            fixture().deliver(user, "Archive", message("to archive"), Flags.NONE);
+            fixture().deliver(user, "INBOX", message("to inbox"), Flags.NONE);
+            List<String> folders = new ArrayList<>();
+            folders.add(r.next(FAST.pollInterval().plus(firstFolderLatency())).folder());
+            folders.add(r.next(FAST.pollInterval().plus(firstFolderLatency())).folder());
+            assertThat(folders).containsExactlyInAnyOrder("Archive", "INBOX");
+        }
+    }
+
+    @Test
+    void aConnectionCutMidWaitLosesNoEvent() throws Exception {
+        String user = fixture().newUser();
+        Recorder r = new Recorder();
+        try (LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()));
+             Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
+                     .allowEmulation(true).build());
+             Watch w = mb.watch(List.of("INBOX"), r, FAST)) {
+            Thread.sleep(500); // into IDLE (IMAP) or between polls (POP3)
+            proxy.cutAll();
+            fixture().deliver(user, "INBOX", message("while cut"), Flags.NONE);
+            WatchEvent e = r.next(Duration.ofSeconds(10));
+            assertThat(e.kind()).isEqualTo(WatchEvent.Kind.NEW);
+            if (imap()) {
+                assertThat(r.reconnects).as("the IDLE connection was cut").isNotEmpty();
+            }
+            assertThat(w.isActive()).isTrue();
+            assertThat(r.failures).isEmpty();
+        }
+    }
+
+    @Test
+    void theWatchEndsWhenTheReconnectAttemptsAreSpent() throws Exception {
+        String user = fixture().newUser();
+        Recorder r = new Recorder();
+        LoopbackProxy proxy = new LoopbackProxy(fixture().host(), fixture().port(protocol()));
+        try (Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).port(proxy.port())
+                .allowEmulation(true).build());
+             Watch w = mb.watch(List.of("INBOX"), r, FAST)) {
+            proxy.close(); // no new connection is accepted
+            proxy.cutAll();
+            assertThat(w.awaitEnd(Duration.ofSeconds(30))).isTrue();
+            assertThat(w.isActive()).isFalse();
+            assertThat(r.reconnects).containsExactly(1, 2, 3);
+            assertThat(r.failures).hasSize(1);
+        }
+    }
+
+    @Test
+    void aClosedWatchReportsNothing() throws Exception {
+        String user = fixture().newUser();
+        Recorder r = new Recorder();
+        try (Mailbox mb = connect(user, true)) {
+            Watch w = mb.watch(List.of("INBOX"), r, FAST);
+            w.close();
+            assertThat(w.isActive()).isFalse();
+            fixture().deliver(user, "INBOX", message("after close"), Flags.NONE);
+            assertThat(r.events.poll(1, TimeUnit.SECONDS)).isNull();
+            assertThat(r.failures).isEmpty();
+        }
+    }
+
+    @Test
+    void refusedBeforeAnyIoWithoutEmulation() {
+        String user = fixture().newUser();
+        try (Mailbox mb = connect(user, false)) {
+            assertThatThrownBy(() -> mb.watch(List.of("INBOX"), new Recorder(), FAST))
+                    .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("WATCH");
+        }
+    }
+}
