@@ -18,6 +18,7 @@ import dev.mailaccess.search.SearchMode;
 import dev.mailaccess.search.SearchPlan;
 import dev.mailaccess.search.SearchPlanner;
 import dev.mailaccess.search.SearchQuery;
+import dev.mailaccess.spi.MultiFolderPush;
 
 import java.io.InputStream;
 import java.time.Duration;
@@ -297,6 +298,17 @@ final class CheckedFolder implements MailFolder {
     public boolean awaitChange(Duration maxWait) {
         mailbox.require(Capability.PUSH);
         return mailbox.call(() -> folder.awaitChange(maxWait));
+    }
+
+    /** Whether the adapter can wait here for news of other folders too ({@link MultiFolderPush}). For watches. */
+    boolean canWatchOthers() {
+        return folder instanceof MultiFolderPush push && push.canWatchOthers();
+    }
+
+    /** Waits for news of this folder or the others; only where {@link #canWatchOthers()}. For watches. */
+    boolean awaitChange(Collection<String> others, Duration maxWait) {
+        mailbox.require(Capability.PUSH);
+        return mailbox.call(() -> ((MultiFolderPush) folder).awaitChange(others, maxWait));
     }
 
     @Override

@@ -149,14 +149,21 @@ public final class FolderWatcher implements Watch {
         return d.compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : d;
     }
 
-    /** IDLE on the first folder where the session can push, else the poll interval. */
+    /**
+     * IDLE on the first folder where the session can push - told of every folder's news where the server has
+     * NOTIFY, else of the first folder's only -, else the poll interval.
+     */
     private void await() {
         Mailbox mb = session;
         MailFolder first = open.get(folders.get(0));
         if (!pop3 && mb != null && first != null && mb.capabilities().isUsable(Capability.PUSH, false)) {
             Duration wait = options.pollInterval().compareTo(LONGEST_IDLE) > 0 ? LONGEST_IDLE
                     : options.pollInterval();
-            first.awaitChange(wait);
+            if (folders.size() > 1 && first instanceof CheckedFolder checked && checked.canWatchOthers()) {
+                checked.awaitChange(folders.subList(1, folders.size()), wait);
+            } else {
+                first.awaitChange(wait);
+            }
             return;
         }
         pause(options.pollInterval());

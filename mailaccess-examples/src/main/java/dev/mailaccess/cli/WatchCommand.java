@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Report new, expunged and flag-changed messages as they happen, until interrupted.",
-                "WATCH is emulated (IMAP: IDLE on the first folder, the others checked at the interval; POP3: the "
-                        + "UIDL list compared at the interval): needs --emulate."})
+                "WATCH is native where the IMAP server has NOTIFY and IDLE; elsewhere emulated (IMAP: IDLE on the "
+                        + "first folder, the others checked at the interval; POP3: the UIDL list compared at the "
+                        + "interval), which needs --emulate."})
 public final class WatchCommand implements Runnable {
     @ParentCommand
     private MailaccessCommand top;

@@ -81,7 +81,8 @@ class WatchCommandTest {
                 protocol + "://" + user + "@127.0.0.1:" + s.port(protocol), "--tls=none", "--emulate", "--json",
                 "--interval", "0.3", "--count", "1");
         run.awaitWatching();
-        assertThat(run.err()).contains("WATCH is EMULATED");
+        assertThat(run.err()).contains(server.equals("dovecot") && protocol.equals("imap") ? "WATCH is NATIVE: NOTIFY"
+                : "WATCH is EMULATED");
         s.deliver(user, "INBOX", message("new"), Flags.NONE);
         assertThat(run.exit.get(20, TimeUnit.SECONDS)).as(run.err()).isZero();
         List<String> lines = run.outLines();

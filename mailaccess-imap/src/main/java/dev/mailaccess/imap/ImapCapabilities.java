@@ -44,10 +44,8 @@ final class ImapCapabilities {
                     + "elsewhere emulated: the same algorithm run here on headers fetched in one FETCH"),
             CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970) in the listing's FETCH where "
                     + "the server has PREVIEW; elsewhere emulated: one partial FETCH of each first text part"),
-            CapabilityInfo.emulated(Capability.WATCH, "NOTIFY (RFC 5465) is not used yet; emulated: a session of "
-                    + "its own with IDLE on the first folder, and a UID FETCH of every folder's flags at each poll "
-                    + "interval, compared with the last state (so the other folders' news is up to one interval "
-                    + "late)")));
+            CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465) and IDLE where the server has "
+                    + "them; elsewhere emulated: IDLE on the first folder, the others polled at an interval")));
 
     private ImapCapabilities() {
     }
@@ -89,12 +87,23 @@ final class ImapCapabilities {
                     "server has no CONDSTORE/QRESYNC; a resync must scan every UID"));
         }
         caps = caps.with(threads(has));
+        if (!has.test("NOTIFY") && has.test("IDLE")) {
+            caps = caps.with(CapabilityInfo.emulated(Capability.WATCH, "server has no NOTIFY (RFC 5465); emulated: "
+                    + "a session of its own with IDLE on the first folder, and a UID FETCH of every folder's flags at "
+                    + "each poll interval, compared with the last state (the other folders' news is up to one "
+                    + "interval late)"));
+        }
         caps = caps.with(has.test("PREVIEW")
                 ? CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970), in the same FETCH as "
                 + "the rest of the listing")
                 : CapabilityInfo.emulated(Capability.PREVIEW, "server has no PREVIEW (RFC 8970); emulated: the "
                 + "listing also fetches BODYSTRUCTURE, then one FETCH of the first 2 KB of each message's first text "
                 + "part (pipelined per part number), decoded and reduced to text here"));
+        if (has.test("NOTIFY") && has.test("IDLE")) {
+            caps = caps.with(CapabilityInfo.nativeSupport(Capability.WATCH, "NOTIFY (RFC 5465) and IDLE on one "
+                    + "connection of its own: a change in any watched folder ends the wait at once; what changed is "
+                    + "then read by a UID FETCH of each folder's flags, compared with the last state"));
+        }
         if (!has.test("IDLE")) {
             caps = caps.with(CapabilityInfo.emulated(Capability.WATCH, "server has no IDLE (RFC 2177) and NOTIFY "
                     + "is not used; emulated: a UID FETCH of every folder's flags at each poll interval, compared "

@@ -34,7 +34,7 @@ import java.util.Optional;
  * messages at once), {@link ImapFlags} (flags, deletion, expunge), {@link ImapTransfer} (copy, move, append),
  * {@link ImapSearch} (search and sort) and {@link ImapPush} (IDLE).
  */
-public final class ImapFolder implements MailFolder {
+public final class ImapFolder implements MailFolder, dev.mailaccess.spi.MultiFolderPush {
     private final SelectedFolder selected;
     private final ImapSummaries summaries;
     private final ImapBodies bodies;
@@ -207,7 +207,17 @@ public final class ImapFolder implements MailFolder {
 
     @Override
     public boolean awaitChange(Duration maxWait) {
-        return push.awaitChange(maxWait);
+        return push.awaitChange(maxWait, List.of());
+    }
+
+    @Override
+    public boolean canWatchOthers() {
+        return selected.session.serverHas("NOTIFY") && selected.session.serverHas("IDLE");
+    }
+
+    @Override
+    public boolean awaitChange(Collection<String> others, Duration maxWait) {
+        return push.awaitChange(maxWait, List.copyOf(others));
     }
 
     // ---------------------------------------------------------------- close

@@ -4,10 +4,13 @@ import dev.mailaccess.Capability;
 import dev.mailaccess.Support;
 import dev.mailaccess.UnsupportedCapabilityException;
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.iap.ResponseHandler;
+import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,7 +32,15 @@ final class ImapPush {
         this.selected = selected;
     }
 
-    boolean awaitChange(Duration maxWait) {
+    /** The other folders NOTIFY was last set for on this connection; null before the first NOTIFY SET. */
+    private List<String> notifying;
+
+    /**
+     * Waits with IDLE for news of this folder, and of {@code others} too where that list is not empty: then a
+     * {@code NOTIFY SET} (RFC 5465) first, once per list, so that the server sends a STATUS answer for a change in
+     * one of them, which ends the wait as well.
+     */
+    boolean awaitChange(Duration maxWait, List<String> others) {
         ImapSession session = selected.session;
         if (session.capabilities().support(Capability.PUSH) == Support.UNSUPPORTED) {
             throw new UnsupportedCapabilityException(session.capabilities().info(Capability.PUSH),
@@ -39,10 +50,11 @@ final class ImapPush {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         AtomicBoolean changed = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
+        boolean notify = !others.isEmpty();
         ResponseHandler watcher = r -> {
             if (r instanceof IMAPResponse ir && ir.isUnTagged()
                     && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("FETCH")
-                    || ir.keyEquals("VANISHED"))) {
+                    || ir.keyEquals("VANISHED") || (notify && ir.keyEquals("STATUS")))) {
                 changed.set(true);
             }
         };
@@ -58,6 +70,9 @@ final class ImapPush {
                 }
             }, waitMillis, 50, TimeUnit.MILLISECONDS);
             try {
+                if (notify && !others.equals(notifying)) {
+                    notifySet(others);
+                }
                 selected.folder.doCommand(p -> {
                     p.addResponseHandler(watcher);
                     // Changes the server has not yet told about (since the last command) count too.
@@ -81,5 +96,29 @@ final class ImapPush {
                 }
             }
         });
+    }
+
+    /**
+     * {@code NOTIFY SET (selected (MessageNew MessageExpunge FlagChange)) (mailboxes (...) (MessageNew
+     * MessageExpunge FlagChange))}: news of this folder as usual (EXISTS, EXPUNGE, FETCH), of the others as STATUS.
+     */
+    private void notifySet(List<String> others) throws MessagingException {
+        StringBuilder names = new StringBuilder();
+        for (String other : others) {
+            if (names.length() > 0) {
+                names.append(' ');
+            }
+            String encoded = BASE64MailboxEncoder.encode(other); // modified UTF-7 (RFC 3501)
+            names.append('"').append(encoded.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        String command = "NOTIFY SET (selected (MessageNew MessageExpunge FlagChange)) (mailboxes (" + names
+                + ") (MessageNew MessageExpunge FlagChange))";
+        selected.folder.doCommand(p -> {
+            Response[] answer = p.command(command, null);
+            p.notifyResponseHandlers(answer);
+            p.handleResult(answer[answer.length - 1]);
+            return null;
+        });
+        notifying = others;
     }
 }

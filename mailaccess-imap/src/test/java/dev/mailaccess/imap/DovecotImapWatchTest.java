@@ -19,7 +19,7 @@ class DovecotImapWatchTest extends WatchContract {
 
     @Override
     protected Support expectedSupport() {
-        return Support.EMULATED;
+        return Support.NATIVE; // NOTIFY and IDLE
     }
 
     @Override
