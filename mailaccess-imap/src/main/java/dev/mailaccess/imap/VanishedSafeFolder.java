@@ -59,8 +59,12 @@ public final class VanishedSafeFolder extends IMAPFolder {
         }
     }
 
-    /** The number of messages as Angus last learned it, without the NOOP probe of {@code getMessageCount()}. */
-    int messageCountWithoutProbe() throws jakarta.mail.FolderClosedException {
+    /**
+     * The number of messages as Angus last learned it, without the NOOP probe of {@code getMessageCount()}. The
+     * folder's monitor first, then the message cache lock, in Angus's order ({@code doCommand}): the other order
+     * deadlocked against the IDLE timer's command on the same folder.
+     */
+    synchronized int messageCountWithoutProbe() throws jakarta.mail.FolderClosedException {
         synchronized (messageCacheLock) {
             if (messageCache == null || !isOpenWithoutProbe()) {
                 throw new jakarta.mail.FolderClosedException(this, "lost the connection to the server");

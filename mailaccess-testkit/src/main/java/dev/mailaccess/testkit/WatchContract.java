@@ -236,6 +236,27 @@ public abstract class WatchContract {
         }
     }
 
+    /**
+     * A quiet IDLE longer than the read timeout is healthy: the read deadline and minimum rate do not cut it, so the
+     * watch neither reconnects nor misses what arrives after it.
+     */
+    @Test
+    void aQuietWaitLongerThanTheReadTimeoutIsNotCut() throws Exception {
+        String user = fixture().newUser();
+        Recorder r = new Recorder();
+        WatchOptions slow = new WatchOptions(Duration.ofSeconds(3), 3, Duration.ofMillis(100));
+        try (Mailbox mb = MailAccess.connect(fixture().config(protocol(), user).readTimeout(Duration.ofSeconds(1))
+                .allowEmulation(true).build());
+             Watch w = mb.watch(List.of("INBOX"), r, slow)) {
+            Thread.sleep(4_000); // quiet: more than three read timeouts, past one poll interval
+            fixture().deliver(user, "INBOX", message("after a quiet while"), Flags.NONE);
+            WatchEvent e = r.next(imap() ? firstFolderLatency() : slow.pollInterval().plusSeconds(2));
+            assertThat(e.kind()).isEqualTo(WatchEvent.Kind.NEW);
+            assertThat(r.reconnects).as("no reconnect: the IDLE was not cut").isEmpty();
+            assertThat(r.failures).isEmpty();
+        }
+    }
+
     @Test
     void theWatchEndsWhenTheReconnectAttemptsAreSpent() throws Exception {
         String user = fixture().newUser();
