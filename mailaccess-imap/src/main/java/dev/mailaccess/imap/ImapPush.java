@@ -113,7 +113,15 @@ final class ImapPush {
         }
         String command = "NOTIFY SET (selected (MessageNew MessageExpunge FlagChange)) (mailboxes (" + names
                 + ") (MessageNew MessageExpunge FlagChange))";
+        // Without CONDSTORE a STATUS carries only counters, and Dovecot sends none for a flag change that leaves
+        // them alone; with it the HIGHESTMODSEQ changes with every flag change (RFC 5465 section 5.4).
+        boolean condstore = selected.session.serverHas("ENABLE") && selected.session.serverHas("CONDSTORE");
         selected.folder.doCommand(p -> {
+            if (condstore) {
+                Response[] enabled = p.command("ENABLE CONDSTORE", null);
+                p.notifyResponseHandlers(enabled);
+                p.handleResult(enabled[enabled.length - 1]);
+            }
             Response[] answer = p.command(command, null);
             p.notifyResponseHandlers(answer);
             p.handleResult(answer[answer.length - 1]);

@@ -206,6 +206,27 @@ public abstract class WatchContract {
             folders.add(r.next(within).folder());
             folders.add(r.next(within).folder());
             assertThat(folders).containsExactlyInAnyOrder("Archive", "INBOX");
+            // flags and expunges, in the pushed first folder and in another one
+            for (String folder : List.of("INBOX", "Archive")) {
+                try (Mailbox other = connect(user, true);
+                     MailFolder f = other.folder(folder, AccessMode.READ_WRITE)) {
+                    MessageRef ref = f.refs().get(0);
+                    f.addFlags(List.of(ref), Flags.of(Flag.ANSWERED));
+                    WatchEvent flagged = r.next(within);
+                    assertThat(flagged.folder()).isEqualTo(folder);
+                    assertThat(flagged.kind()).isEqualTo(WatchEvent.Kind.FLAGS);
+                    assertThat(flagged.flags().system()).contains(Flag.ANSWERED);
+                    f.expunge(List.of(ref));
+                    WatchEvent gone = r.next(within);
+                    if (gone.kind() == WatchEvent.Kind.FLAGS) {
+                        assertThat(gone.flags().system()).contains(Flag.DELETED); // seen before the expunge
+                        gone = r.next(within);
+                    }
+                    assertThat(gone.folder()).isEqualTo(folder);
+                    assertThat(gone.kind()).isEqualTo(WatchEvent.Kind.EXPUNGED);
+                    assertThat(gone.ref()).isEqualTo(ref);
+                }
+            }
         }
     }
 
