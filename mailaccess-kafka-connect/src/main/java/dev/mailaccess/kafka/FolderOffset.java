@@ -1,5 +1,6 @@
 package dev.mailaccess.kafka;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +27,18 @@ record FolderOffset(long uidValidity, long lastUid, long highestModSeq, SeenDige
 
     static final FolderOffset NONE = new FolderOffset(0, 0, 0, SeenDigest.EMPTY);
 
+    /**
+     * The source partition. A HashMap of the default capacity on purpose: Connect finds an offset by the partition's
+     * serialised bytes, which follow the map's iteration order, and when it reads partitions back (the REST API, an
+     * offset reset) it makes them HashMaps of the default capacity. Map.of's order changes from one JVM to the next,
+     * and a HashMap of another capacity may order these two keys otherwise: either way the REST API would show the
+     * folder without its offset and could not reset it.
+     */
     static Map<String, String> partition(String account, String folder) {
-        return Map.of(ACCOUNT, account, FOLDER, folder);
+        Map<String, String> p = new HashMap<>();
+        p.put(ACCOUNT, account);
+        p.put(FOLDER, folder);
+        return Collections.unmodifiableMap(p);
     }
 
     Map<String, Object> toMap(boolean pop3) {

@@ -132,7 +132,7 @@ class CopyAndMoveIntegrationTest {
         assertExactlyOnce(got, sha);
 
         // offsets over REST: one per account's INBOX, at UID 200 of the folder's UIDVALIDITY
-        ConnectorOffsets offsets = awaitOffsets("copy", ACCOUNTS);
+        ConnectorOffsets offsets = cluster.connect.connectorOffsets("copy");
         assertThat(offsets.offsets()).hasSize(ACCOUNTS);
         for (ConnectorOffset o : offsets.offsets()) {
             assertThat(o.offset()).as("offset of " + o.partition()).isNotNull();
@@ -207,18 +207,6 @@ class CopyAndMoveIntegrationTest {
         assertExactlyOnce(got, sha);
         awaitEmpty(users);
         cluster.connect.deleteConnector("move");
-    }
-
-    /** The offsets over REST, once every partition has one (the REST view reads the offsets topic anew). */
-    private ConnectorOffsets awaitOffsets(String connector, int partitions) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        ConnectorOffsets offsets = cluster.connect.connectorOffsets(connector);
-        while (System.nanoTime() < deadline && (offsets.offsets().size() < partitions
-                || offsets.offsets().stream().anyMatch(o -> o.offset() == null))) {
-            Thread.sleep(500);
-            offsets = cluster.connect.connectorOffsets(connector);
-        }
-        return offsets;
     }
 
     private void awaitEmpty(List<String> users) throws InterruptedException {
