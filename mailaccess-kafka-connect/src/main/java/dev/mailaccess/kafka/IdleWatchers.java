@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Watches INBOX of a few IMAP accounts with IDLE, so new mail is read at once rather than at the next poll. Bounded:
- * at most {@code mail.idle.max.accounts} accounts per task (a thread and a connection each), and per host at most the
- * connection cap minus one, so reading always has a connection. An account whose server lacks IDLE, or whose watch
- * keeps failing, is simply polled.
+ * at most {@code mail.idle.max.accounts} accounts per task (a thread and a connection each), and per host at most
+ * half the connection cap (rounded down), so reading keeps at least half of it. An account whose server lacks IDLE,
+ * or whose watch keeps failing, is simply polled.
  */
 final class IdleWatchers {
     private static final Logger LOG = LoggerFactory.getLogger(IdleWatchers.class);
@@ -41,7 +41,7 @@ final class IdleWatchers {
     }
 
     void start(List<AccountState> accounts) {
-        int slotsPerHost = config.maxConnectionsPerHost() - 1;
+        int slotsPerHost = config.maxConnectionsPerHost() / 2;
         for (AccountState a : accounts) {
             if (threads.size() >= config.idleMaxAccounts()) {
                 break;

@@ -133,8 +133,8 @@ public final class MailSourceConfig extends AbstractConfig {
                     GROUP_LIMITS, 1, Width.SHORT, "Poll interval")
             .define(IDLE_ENABLED, Type.BOOLEAN, true, Importance.LOW,
                     "Watch INBOX with IMAP IDLE where the server has it, so new mail is read at once instead of "
-                            + "at the next poll; within mail.idle.max.accounts and the per-host connection cap "
-                            + "(one connection per host is always left for reading).",
+                            + "at the next poll; within mail.idle.max.accounts and half the per-host connection cap "
+                            + "(rounded down: with a cap of 1 there is no IDLE), the rest is left for reading.",
                     GROUP_LIMITS, 2, Width.SHORT, "IDLE")
             .define(IDLE_MAX_ACCOUNTS, Type.INT, 10, ConfigDef.Range.between(0, 1000), Importance.LOW,
                     "The most accounts a task watches with IDLE (each holds a connection and a thread).",

@@ -37,6 +37,8 @@ public final class MailSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(MailSourceTask.class);
     /** How long poll() waits for a reader before giving control back to the worker. */
     private static final long POLL_WAIT_MS = 500;
+    /** How long poll() goes on gathering reads once it has one. */
+    private static final long LINGER_MS = 100;
     /** How long a reader waits for a connection to its host before trying another account. */
     private static final long CONNECTION_WAIT_MS = 2_000;
     private static final Duration STATUS_LOG_EVERY = Duration.ofMinutes(1);
@@ -54,6 +56,8 @@ public final class MailSourceTask extends SourceTask {
     private TaskMetrics metrics;
     private volatile boolean stopping;
     private int threads;
+    /** A read that did not fit into the last batch. */
+    private AccountReader.Chunk carried;
     private int next;
     private long lastStatusLog;
     private boolean move;
@@ -129,16 +133,23 @@ public final class MailSourceTask extends SourceTask {
         }
         schedule();
         logStatusNow();
-        AccountReader.Chunk c = results.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
         List<SourceRecord> batch = new ArrayList<>();
         int max = config.batchMaxMessages();
+        AccountReader.Chunk c = carried != null ? carried : results.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
+        carried = null;
+        // gather reads for up to LINGER_MS, so that a transaction holds many small accounts rather than one
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
         while (c != null) {
-            take(c, batch);
-            AccountReader.Chunk peek = results.peek();
-            if (peek == null || batch.size() + peek.records().size() > max) {
+            if (!batch.isEmpty() && batch.size() + c.records().size() > max) {
+                carried = c; // the next batch starts with it: a read is never split between transactions
                 break;
             }
-            c = results.poll();
+            take(c, batch);
+            long left = deadline - System.nanoTime();
+            if (batch.size() >= max || left <= 0) {
+                break;
+            }
+            c = results.poll(left, TimeUnit.NANOSECONDS);
         }
         if (batch.isEmpty()) {
             return null;
@@ -151,8 +162,14 @@ public final class MailSourceTask extends SourceTask {
         return batch;
     }
 
-    /** Starts readers for accounts that are due, as threads are free, round robin from where it stopped. */
-    private void schedule() {
+    /**
+     * Starts readers for accounts that are due, as threads are free, round robin from where it stopped. Called by
+     * poll() and by each reader as it ends, so the threads stay busy between polls.
+     */
+    private synchronized void schedule() {
+        if (stopping) {
+            return;
+        }
         long now = System.nanoTime();
         int n = accounts.size();
         for (int i = 0; i < n && running.get() < threads; i++) {
@@ -163,6 +180,8 @@ public final class MailSourceTask extends SourceTask {
             a.busy = true;
             running.incrementAndGet();
             next = (next + i + 1) % n;
+            i = -1; // scan again from the new start
+            n = accounts.size();
             readers.execute(() -> read(a));
         }
     }
@@ -196,6 +215,7 @@ public final class MailSourceTask extends SourceTask {
             return;
         }
         results.add(chunk);
+        schedule();
     }
 
     /** Hands a read's records to Kafka and decides when its account is read next. */
