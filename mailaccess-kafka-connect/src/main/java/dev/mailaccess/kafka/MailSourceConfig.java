@@ -347,10 +347,11 @@ public final class MailSourceConfig extends AbstractConfig {
             if (k.internalConfig) {
                 continue;
             }
-            String def = k.hasDefault() ? (k.defaultValue == null ? "null" : String.valueOf(
-                    ConfigDef.convertToString(k.defaultValue, k.type))) : "(required)";
+            String def = !k.hasDefault() ? "(required)" : k.defaultValue == null ? "null"
+                    : String.valueOf(ConfigDef.convertToString(k.defaultValue, k.type));
             sb.append("| `").append(k.name).append("` | ").append(k.type.toString().toLowerCase(Locale.ROOT))
-                    .append(" | ").append(def.isEmpty() ? "\"\"" : "`" + def + "`").append(" | ")
+                    .append(" | ").append(def.isEmpty() ? "\"\"" : k.hasDefault() ? "`" + def + "`" : def)
+                    .append(" | ")
                     .append(k.validator == null ? "" : k.validator.toString().replace("|", "\\|")).append(" | ")
                     .append(k.importance.toString().toLowerCase(Locale.ROOT)).append(" | ")
                     .append(k.documentation.replace("|", "\\|")).append(" |\n");
