@@ -79,10 +79,20 @@ final class MailConnectCluster implements AutoCloseable {
      * duplicates are seen too), or the timeout passes.
      */
     List<Message> read(String topic, Predicate<List<Message>> done, Duration quiet, Duration timeout) {
+        return read(topic, true, done, quiet, timeout);
+    }
+
+    /**
+     * As {@link #read(String, Predicate, Duration, Duration)}; {@code schemas} false reads records written by a
+     * JsonConverter without schemas: their key and value come back as structs of one field, {@code map}, holding the
+     * JSON object.
+     */
+    List<Message> read(String topic, boolean schemas, Predicate<List<Message>> done, Duration quiet,
+                       Duration timeout) {
         JsonConverter keys = new JsonConverter();
-        keys.configure(Map.of("schemas.enable", "true"), true);
+        keys.configure(Map.of("schemas.enable", String.valueOf(schemas)), true);
         JsonConverter values = new JsonConverter();
-        values.configure(Map.of("schemas.enable", "true"), false);
+        values.configure(Map.of("schemas.enable", String.valueOf(schemas)), false);
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -100,7 +110,8 @@ final class MailConnectCluster implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     SchemaAndValue k = keys.toConnectData(topic, r.key());
                     SchemaAndValue v = values.toConnectData(topic, r.value());
-                    out.add(new Message((Struct) k.value(), (Struct) v.value(), r.partition(), r.offset()));
+                    out.add(schemas ? new Message((Struct) k.value(), (Struct) v.value(), r.partition(), r.offset())
+                            : new Message(wrap(k.value()), wrap(v.value()), r.partition(), r.offset()));
                 }
                 if (out.size() > before) {
                     lastNew = System.nanoTime();
@@ -110,6 +121,20 @@ final class MailConnectCluster implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static final org.apache.kafka.connect.data.Schema MAP = org.apache.kafka.connect.data.SchemaBuilder
+            .struct().field("map", org.apache.kafka.connect.data.SchemaBuilder.map(
+                    org.apache.kafka.connect.data.Schema.STRING_SCHEMA,
+                    org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).optional().build()).build();
+
+    /** A schemaless JSON object as a struct, its scalar fields as text. */
+    private static Struct wrap(Object value) {
+        Map<String, String> m = new HashMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> m.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        }
+        return new Struct(MAP).put("map", m);
     }
 
     static String sha256(byte[] b) {
