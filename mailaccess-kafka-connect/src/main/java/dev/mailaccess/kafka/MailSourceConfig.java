@@ -33,7 +33,7 @@ import java.util.Map;
  * only the placeholder, also in the task configurations (which keep every key of the connector's configuration
  * under its own name for that reason).
  */
-public final class MailSourceConfig extends AbstractConfig {
+final class MailSourceConfig extends AbstractConfig {
     public static final String TOPIC = "topic";
     public static final String ACCOUNTS = "mail.accounts";
     public static final String PASSWORD = "mail.password";

@@ -1,7 +1,7 @@
 package dev.mailaccess.kafka;
 
 import dev.mailaccess.MailboxConfig;
-import dev.mailaccess.sync.OfflineFetch;
+import dev.mailaccess.offline.OfflineFetch;
 import dev.mailaccess.testkit.DovecotFixture;
 import dev.mailaccess.testkit.TestMessages;
 import org.junit.jupiter.api.Test;
