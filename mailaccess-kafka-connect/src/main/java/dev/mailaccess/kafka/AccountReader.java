@@ -156,27 +156,20 @@ final class AccountReader {
                 }
             }
             List<SourceRecord> records = new ArrayList<>();
-            boolean more = false;
             long modSeq = flags && o.highestModSeq() > 0 ? o.highestModSeq() : Math.max(0, st.highestModSeq());
-            more = !fresh.isEmpty() && budget.messages <= 0;
+            boolean more = !fresh.isEmpty() && budget.messages <= 0;
             if (!fresh.isEmpty() && budget.messages > 0) {
-                List<MessageRef> candidates = fresh.subList(0, Math.min(fresh.size(), budget.messages));
-                more |= fresh.size() > candidates.size();
-                List<MessageSummary> take = new ArrayList<>();
-                more |= budget.take(f.summaries(candidates, SUMMARY), maxMessageBytes, take);
-                Map<MessageRef, byte[]> bodies = download(f, take);
-                List<MessageSummary> send = new ArrayList<>();
+                Batch batch = fetch(f, fresh, budget);
+                more |= batch.more();
+                List<MessageSummary> send = batch.send();
                 List<SeenDigest.Entry> entries = new ArrayList<>();
-                for (MessageSummary s : take) {
-                    if (bodies.containsKey(s.ref()) || s.size() > maxMessageBytes) { // else expunged meanwhile
-                        send.add(s);
-                        if (maxIds > 0) {
-                            String id = s.envelope() == null ? "" : s.envelope().messageId();
-                            entries.add(SeenDigest.imap(s.ref().uid(), id, s.size()));
-                        }
+                for (MessageSummary s : send) {
+                    if (maxIds > 0) {
+                        String id = s.envelope() == null ? "" : s.envelope().messageId();
+                        entries.add(SeenDigest.imap(s.ref().uid(), id, s.size()));
                     }
                 }
-                long lastUid = take.get(take.size() - 1).ref().uid();
+                long lastUid = batch.taken().get(batch.taken().size() - 1).ref().uid();
                 FolderOffset end = new FolderOffset(uv, lastUid, modSeq, o.seen().plus(entries, maxIds));
                 for (int i = 0; i < send.size(); i++) {
                     MessageSummary s = send.get(i);
@@ -184,7 +177,7 @@ final class AccountReader {
                     // record carrying its own would cost memory quadratic in the read); with exactly-once a read is
                     // never split between transactions, so that is the one committed
                     FolderOffset at = i == send.size() - 1 ? end : new FolderOffset(uv, s.ref().uid(), modSeq, o.seen());
-                    records.add(MessageRecords.message(topic, a.account.id(), name, s, body(bodies, s),
+                    records.add(MessageRecords.message(topic, a.account.id(), name, s, body(batch.bodies(), s),
                             fs.partition, at.toMap(false)));
                 }
                 o = end;
@@ -340,32 +333,23 @@ final class AccountReader {
                 }
             }
             List<SourceRecord> records = new ArrayList<>();
-            boolean more = false;
-            more = !fresh.isEmpty() && budget.messages <= 0;
+            boolean more = !fresh.isEmpty() && budget.messages <= 0;
             if (!fresh.isEmpty() && budget.messages > 0) {
-                List<MessageRef> candidates = fresh.subList(0, Math.min(fresh.size(), budget.messages));
-                more |= fresh.size() > candidates.size();
-                if (!move && kept.size() + candidates.size() > maxIds) {
+                if (!move && kept.size() + Math.min(fresh.size(), budget.messages) > maxIds) {
                     throw new IllegalStateException("POP3 in copy mode remembers each message left on the server; "
                             + "this maildrop has " + (kept.size() + fresh.size()) + ", over " + MailSourceConfig
                             .OFFSET_MAX_IDS + " = " + maxIds + ": raise it, or use move mode or IMAP");
                 }
-                List<MessageSummary> take = new ArrayList<>();
-                more |= budget.take(f.summaries(candidates, SUMMARY), maxMessageBytes, take);
-                Map<MessageRef, byte[]> bodies = download(f, take);
-                List<MessageSummary> send = new ArrayList<>();
+                Batch batch = fetch(f, fresh, budget);
+                more |= batch.more();
+                List<MessageSummary> send = batch.send();
                 List<SeenDigest.Entry> entries = new ArrayList<>();
-                for (MessageSummary s : take) {
-                    if (bodies.containsKey(s.ref()) || s.size() > maxMessageBytes) { // else gone since the listing
-                        send.add(s);
-                        entries.add(SeenDigest.pop3(s.ref().uidl()));
-                    }
-                }
+                send.forEach(s -> entries.add(SeenDigest.pop3(s.ref().uidl())));
                 FolderOffset end = o.withSeen(o.seen().plus(entries, Integer.MAX_VALUE));
                 for (int i = 0; i < send.size(); i++) {
                     MessageSummary s = send.get(i);
                     FolderOffset at = i == send.size() - 1 ? end : o; // as for IMAP: the read's last record
-                    records.add(MessageRecords.message(topic, a.account.id(), "INBOX", s, body(bodies, s),
+                    records.add(MessageRecords.message(topic, a.account.id(), "INBOX", s, body(batch.bodies(), s),
                             fs.partition, at.toMap(true)));
                 }
                 o = end;
@@ -378,6 +362,29 @@ final class AccountReader {
 
     /** Marks a body that turned out larger than the limit while downloading (the server's size was wrong). */
     private static final byte[] OVERSIZED = new byte[0];
+
+    /**
+     * The new messages one read takes, oldest first: those within the budget ({@code taken}), and of them the ones to
+     * send ({@code send}: without those expunged between the listing and the download) with their bodies.
+     */
+    private record Batch(List<MessageSummary> taken, List<MessageSummary> send, Map<MessageRef, byte[]> bodies,
+                         boolean more) {
+    }
+
+    private Batch fetch(MailFolder f, List<MessageRef> fresh, Budget budget) {
+        List<MessageRef> candidates = fresh.subList(0, Math.min(fresh.size(), budget.messages));
+        boolean more = fresh.size() > candidates.size();
+        List<MessageSummary> taken = new ArrayList<>();
+        more |= budget.take(f.summaries(candidates, SUMMARY), maxMessageBytes, taken);
+        Map<MessageRef, byte[]> bodies = download(f, taken);
+        List<MessageSummary> send = new ArrayList<>();
+        for (MessageSummary s : taken) {
+            if (bodies.containsKey(s.ref()) || s.size() > maxMessageBytes) {
+                send.add(s);
+            }
+        }
+        return new Batch(taken, send, bodies, more);
+    }
 
     /** The body to send, or null for a message sent without it (over the limit, by its size or its bytes). */
     private byte[] body(Map<MessageRef, byte[]> bodies, MessageSummary s) {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -88,22 +87,17 @@ class ConnectBenchmark {
             }
 
             try (MailConnectCluster cluster = new MailConnectCluster(dir)) {
-                Map<String, String> c = new HashMap<>();
-                c.put("connector.class", MailSourceConnector.class.getName());
+                Map<String, String> c = cluster.connectorConfig("bench");
                 c.put("tasks.max", "1");
-                c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-                c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
                 // no schema in every record (a 0.3 kB message would carry 2 kB of schema): as with a schema registry
                 c.put("key.converter.schemas.enable", "false");
                 c.put("value.converter.schemas.enable", "false");
-                c.put("topic", "bench");
                 List<String> urls = new ArrayList<>();
                 for (String user : users) {
                     urls.add("imap://" + user + "@127.0.0.1:" + port);
                     c.put("mail.password." + user + "@127.0.0.1", cluster.secret(user, dovecot.password(user)));
                 }
                 c.put("mail.accounts", String.join(",", urls));
-                c.put("mail.tls.cleartext", "true");
                 c.put("mail.idle.enabled", "false");
                 c.put("mail.batch.max.messages", System.getProperty("bench.batch", "500"));
                 c.put("mail.max.connections.per.host", String.valueOf(CAP));

@@ -1,18 +1,11 @@
 package dev.mailaccess.kafka;
 
-import dev.mailaccess.testkit.DovecotFixture;
-import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.TestMessages;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,32 +24,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (IMAP) and in move mode (IMAP and POP3), every message exactly once in the topic (by Message-ID and SHA-256),
  * offsets read and reset over REST, and the server empty after move mode.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CopyAndMoveIntegrationTest {
+class CopyAndMoveIntegrationTest extends ClusterTestSupport {
     private static final int ACCOUNTS = 50;
     private static final int PER_ACCOUNT = 200;
 
-    @TempDir
-    static Path dir;
-    private DovecotFixture dovecot;
-    private MailConnectCluster cluster;
-
-    @BeforeAll
-    void start() {
-        dovecot = SharedServers.dovecot();
-        cluster = new MailConnectCluster(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    /** Users with their messages; half are reached as 127.0.0.1, half as localhost: two hosts, so two tasks. */
-    private Map<String, String> seed(List<String> users, Map<String, String> shaById) {
-        Map<String, String> urlByUser = new HashMap<>();
+    /** New users with their messages. */
+    private void seed(List<String> users, Map<String, String> shaById) {
         for (int u = 0; u < ACCOUNTS; u++) {
             String user = dovecot.newUser();
             users.add(user);
@@ -68,22 +41,25 @@ class CopyAndMoveIntegrationTest {
             }
             dovecot.deliverMany(user, "INBOX", msgs);
         }
-        return urlByUser;
     }
 
-    private Map<String, String> connectorConfig(String topic, List<String> urls, Map<String, String> hostOf,
-                                                List<String> users) throws Exception {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MailSourceConnector.class.getName());
+    /**
+     * The connector's configuration for these users: even ones over IMAP as 127.0.0.1, odd ones as localhost (two
+     * hosts, so two tasks) over {@code oddProtocol}; passwords through the file config provider.
+     */
+    private Map<String, String> connectorConfig(String topic, List<String> users, String oddProtocol)
+            throws Exception {
+        Map<String, String> c = cluster.connectorConfig(topic);
         c.put("tasks.max", "2");
-        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("topic", topic);
-        c.put("mail.accounts", String.join(",", urls));
-        for (String user : users) {
-            c.put("mail.password." + user + "@" + hostOf.get(user), cluster.secret(user, dovecot.password(user)));
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            String user = users.get(i);
+            String host = i % 2 == 0 ? "127.0.0.1" : "localhost";
+            String protocol = i % 2 == 0 ? "imap" : oddProtocol;
+            urls.add(protocol + "://" + user + "@" + host + ":" + dovecot.port(protocol));
+            c.put("mail.password." + user + "@" + host, cluster.secret(user, dovecot.password(user)));
         }
-        c.put("mail.tls.cleartext", "true");
+        c.put("mail.accounts", String.join(",", urls));
         c.put("mail.poll.interval.ms", "1000");
         c.put("mail.max.connections.per.host", "3");
         c.put("mail.task.threads", "3");
@@ -95,15 +71,8 @@ class CopyAndMoveIntegrationTest {
         List<String> users = new ArrayList<>();
         Map<String, String> sha = new HashMap<>();
         seed(users, sha);
-        Map<String, String> hostOf = new HashMap<>();
-        List<String> urls = new ArrayList<>();
-        for (int i = 0; i < users.size(); i++) {
-            String host = i % 2 == 0 ? "127.0.0.1" : "localhost";
-            hostOf.put(users.get(i), host);
-            urls.add("imap://" + users.get(i) + "@" + host + ":" + dovecot.port("imap"));
-        }
         cluster.connect.kafka().createTopic("copy-mail", 3);
-        Map<String, String> config = connectorConfig("copy-mail", urls, hostOf, users);
+        Map<String, String> config = connectorConfig("copy-mail", users, "imap");
         long started = System.nanoTime();
         cluster.connect.configureConnector("copy", config);
         cluster.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("copy", 2, "two hosts, two tasks");
@@ -175,17 +144,8 @@ class CopyAndMoveIntegrationTest {
         List<String> users = new ArrayList<>();
         Map<String, String> sha = new HashMap<>();
         seed(users, sha);
-        Map<String, String> hostOf = new HashMap<>();
-        List<String> urls = new ArrayList<>();
-        for (int i = 0; i < users.size(); i++) {
-            boolean pop3 = i % 2 == 1;
-            String host = pop3 ? "localhost" : "127.0.0.1";
-            hostOf.put(users.get(i), host);
-            urls.add((pop3 ? "pop3" : "imap") + "://" + users.get(i) + "@" + host + ":"
-                    + dovecot.port(pop3 ? "pop3" : "imap"));
-        }
         cluster.connect.kafka().createTopic("move-mail", 3);
-        Map<String, String> config = connectorConfig("move-mail", urls, hostOf, users);
+        Map<String, String> config = connectorConfig("move-mail", users, "pop3");
         config.put("mail.mode", "move");
         long started = System.nanoTime();
         cluster.connect.configureConnector("move", config);

@@ -7,21 +7,16 @@ import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.AccessMode;
 import dev.mailaccess.MessageRef;
-import dev.mailaccess.testkit.DovecotFixture;
 import dev.mailaccess.testkit.LoopbackProxy;
-import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.TestMessages;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,28 +31,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarted and the connector restarted mid-batch, one account with a wrong password; then a UIDVALIDITY change.
  * Every time: every message exactly once, nothing lost, the other accounts unaffected.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FaultsIntegrationTest {
-    @TempDir
-    static Path dir;
-    private DovecotFixture dovecot;
-    private MailConnectCluster cluster;
+class FaultsIntegrationTest extends ClusterTestSupport {
     private LoopbackProxy imapProxy;
     private LoopbackProxy popProxy;
 
     @BeforeAll
-    void start() {
-        dovecot = SharedServers.dovecot();
-        cluster = new MailConnectCluster(dir);
+    void startProxies() {
         imapProxy = new LoopbackProxy("127.0.0.1", dovecot.port("imap"));
         popProxy = new LoopbackProxy("127.0.0.1", dovecot.port("pop3"));
     }
 
     @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopProxies() {
         if (imapProxy != null) {
             imapProxy.close();
             popProxy.close();
@@ -65,13 +50,8 @@ class FaultsIntegrationTest {
     }
 
     private Map<String, String> base(String topic) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MailSourceConnector.class.getName());
+        Map<String, String> c = cluster.connectorConfig(topic);
         c.put("tasks.max", "2");
-        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("topic", topic);
-        c.put("mail.tls.cleartext", "true");
         c.put("mail.poll.interval.ms", "500");
         c.put("mail.backoff.initial.ms", "200");
         c.put("mail.backoff.max.ms", "2000");

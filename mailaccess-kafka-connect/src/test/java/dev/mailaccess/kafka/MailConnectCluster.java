@@ -50,6 +50,17 @@ final class MailConnectCluster implements AutoCloseable {
         this.secrets = dir.resolve("mail-secrets.properties");
     }
 
+    /** The connector's class, JSON converters, the topic, and cleartext to the test server: what every test sets. */
+    Map<String, String> connectorConfig(String topic) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", MailSourceConnector.class.getName());
+        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("topic", topic);
+        c.put("mail.tls.cleartext", "true");
+        return c;
+    }
+
     /** Stores a password in the secrets file and returns the config-provider placeholder that reads it. */
     String secret(String name, String value) throws IOException {
         secretValues.setProperty(name, value);
