@@ -179,16 +179,24 @@ final class ImapSummaries {
             }
             int max = selected.session.config().limits().maxMessages();
             Set<Long> vanished = new java.util.TreeSet<>();
+            RuntimeException[] tooMany = {null}; // thrown once the answer is read whole: the connection stays usable
             // every UID, not 1:*: '*' is the highest UID still there, and the newest messages may be the vanished
             Map<Long, MessageSummary> answers = fetchSummaries("UID FETCH 1:4294967295 ("
                     + ListingReader.items(spec) + ") (CHANGEDSINCE " + modSeq + " VANISHED)", spec, r -> {
-                        long[] uids = VanishedSafeFolder.earlierVanished(r.toString(), max);
-                        if (uids != null) {
-                            for (long uid : uids) {
-                                vanished.add(uid);
+                        try {
+                            long[] uids = VanishedSafeFolder.earlierVanished(r.toString(), max - vanished.size());
+                            if (uids != null) {
+                                for (long uid : uids) {
+                                    vanished.add(uid);
+                                }
                             }
+                        } catch (RuntimeException e) {
+                            tooMany[0] = e;
                         }
                     });
+            if (tooMany[0] != null) {
+                throw tooMany[0];
+            }
             if (answers == null) {
                 throw new MailAccessException("the connection to " + selected.session.config().displayUri()
                         + " cannot read a resynchronisation"); // never: QRESYNC sessions read through the bounded reader
