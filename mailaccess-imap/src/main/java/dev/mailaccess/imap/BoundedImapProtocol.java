@@ -45,6 +45,8 @@ final class BoundedImapProtocol extends IMAPProtocol {
     private SectionStream streaming;
     private ResponseInputStream angusInput;
     private BoundedResponseInput boundedInput;
+    private ImapLogin.Outcome login;
+    private boolean loggedIn;
 
     BoundedImapProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
             throws IOException, ProtocolException {
@@ -54,6 +56,62 @@ final class BoundedImapProtocol extends IMAPProtocol {
     /** A connection over given streams, without a socket: for replaying recorded server output in tests. */
     BoundedImapProtocol(InputStream in, java.io.PrintStream out, Properties props) throws IOException {
         super(in, out, props, false);
+    }
+
+    /**
+     * Logs in the library's way ({@link ImapLogin}); Angus calls this for every new connection because the session
+     * sets {@code sasl.enable}. Falls back to Angus's SASL only where no configuration was given (replays in tests).
+     */
+    @Override
+    public void sasllogin(String[] allowed, String realm, String authzid, String u, String p)
+            throws ProtocolException {
+        Object config = props == null ? null : props.get(AngusSessions.configKey(prefix));
+        if (!(config instanceof dev.mailaccess.MailboxConfig c)) {
+            super.sasllogin(allowed, realm, authzid, u, p);
+            return;
+        }
+        login = ImapLogin.login(this, c, u);
+        loggedIn = true;
+    }
+
+    @Override
+    public boolean isAuthenticated() {
+        return loggedIn || super.isAuthenticated();
+    }
+
+    @Override
+    public void disconnect() {
+        loggedIn = false;
+        super.disconnect();
+    }
+
+    /** How this connection logged in, or null if it did not log in through {@link #sasllogin}. */
+    ImapLogin.Outcome loginOutcome() {
+        return login;
+    }
+
+    /** Angus's handling of a login's final response: NO, BAD and BYE throw; a CAPABILITY code is taken. */
+    void loginResult(Response r) throws ProtocolException {
+        handleLoginResult(r);
+        setCapabilities(r);
+    }
+
+    /** One line of a SASL exchange, CRLF-terminated, flushed. */
+    void sendLine(String line) throws IOException {
+        java.io.OutputStream os = getOutputStream();
+        os.write(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        os.write('\r');
+        os.write('\n');
+        os.flush();
+    }
+
+    /** Angus's protocol trace (off unless debugging) leaves out what a login exchange sends. */
+    void quietForSecrets(boolean quiet) {
+        if (quiet && isTracing()) {
+            suspendTracing();
+        } else if (!quiet) {
+            resumeTracing();
+        }
     }
 
     /** The per-connection state: the limits, the clock and the commands awaiting their tagged answer. */

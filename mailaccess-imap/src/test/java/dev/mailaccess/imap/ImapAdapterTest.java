@@ -150,7 +150,8 @@ class ImapAdapterTest {
         assertThat(uidplus.support(Capability.MOVE)).isEqualTo(Support.EMULATED);
         assertThat(uidplus.support(Capability.EXPUNGE)).isEqualTo(Support.NATIVE);
         assertThat(uidplus.support(Capability.QUICK_RESYNC)).isEqualTo(Support.NATIVE);
-        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT"));
+        assertThat(bare.support(Capability.QUOTA)).isEqualTo(Support.UNSUPPORTED);
+        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT", "QUOTA"));
         for (Capability c : Capability.values()) {
             assertThat(dovecot.support(c)).as(c.name()).isEqualTo(Support.NATIVE);
         }

@@ -69,6 +69,7 @@ public final class AngusSessions {
         // a message's whole FETCH answer (IMAP) and fail to read its envelope; a reader keeps what is there.
         props.put("mail.mime.address.strict", "false");
         props.put(limitsKey("mail." + protocol), config.limits());
+        props.put(configKey("mail." + protocol), config);
         extra.forEach((k, v) -> props.put(p + k, v));
         return Session.getInstance(props);
     }
@@ -79,6 +80,14 @@ public final class AngusSessions {
      */
     public static String limitsKey(String prefix) {
         return prefix + ".mailaccess.limits";
+    }
+
+    /**
+     * The session property under which the whole {@link MailboxConfig} of a connection with property prefix
+     * {@code prefix} is found (an adapter's own login reads the credentials there at every connection).
+     */
+    public static String configKey(String prefix) {
+        return prefix + ".mailaccess.config";
     }
 
     /** The secret to pass to {@code Service.connect}: the password, or a fresh OAuth2 token. */
