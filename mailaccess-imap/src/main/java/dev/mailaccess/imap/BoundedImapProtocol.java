@@ -47,6 +47,7 @@ final class BoundedImapProtocol extends IMAPProtocol {
     private BoundedResponseInput boundedInput;
     private ImapLogin.Outcome login;
     private boolean loggedIn;
+    private boolean compressed;
 
     BoundedImapProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
             throws IOException, ProtocolException {
@@ -83,6 +84,22 @@ final class BoundedImapProtocol extends IMAPProtocol {
     public void disconnect() {
         loggedIn = false;
         super.disconnect();
+    }
+
+    /**
+     * COMPRESS=DEFLATE: Angus sends the command and puts an inflater under a new response stream, which the next
+     * {@link #getInputStream()} replaces with a new bounded reader; the line and literal bounds then apply to the
+     * inflated bytes, and the rate to them too.
+     */
+    @Override
+    public synchronized void startCompression(String cmd) throws IOException, ProtocolException {
+        super.startCompression(cmd);
+        compressed = true;
+    }
+
+    /** Whether this connection's traffic is compressed. */
+    boolean compressed() {
+        return compressed;
     }
 
     /** How this connection logged in, or null if it did not log in through {@link #sasllogin}. */
@@ -185,7 +202,7 @@ final class BoundedImapProtocol extends IMAPProtocol {
             InputStream source = AngusInput.buffered(current);
             Tracking t = tracking();
             boundedInput = source == null ? null
-                    : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock));
+                    : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock), !compressed);
         }
         return boundedInput != null ? boundedInput : current;
     }

@@ -14,12 +14,19 @@ import java.io.InputStream;
 final class BoundedResponseInput extends ResponseInputStream {
     private final InputStream source;
     private final ResponseReader reader;
+    private final boolean exactAvailable;
     private boolean replay;
 
-    BoundedResponseInput(InputStream source, ResponseReader reader) {
+    /**
+     * @param exactAvailable false over an inflater, whose {@code available()} says 1 until the end of the stream:
+     *                       then only what the reader holds counts (Angus's IDLE loop would otherwise block reading
+     *                       a response that has not come)
+     */
+    BoundedResponseInput(InputStream source, ResponseReader reader, boolean exactAvailable) {
         super(InputStream.nullInputStream()); // Angus's own buffer stays unused
         this.source = source;
         this.reader = reader;
+        this.exactAvailable = exactAvailable;
     }
 
     ResponseReader reader() {
@@ -58,6 +65,6 @@ final class BoundedResponseInput extends ResponseInputStream {
 
     @Override
     public int available() throws IOException {
-        return reader.hasBuffered() ? 1 : source.available();
+        return reader.hasBuffered() ? 1 : exactAvailable ? source.available() : 0;
     }
 }

@@ -45,7 +45,7 @@ public final class ImapProvider implements MailboxProvider {
     }
 
     private MailboxSession connect(MailboxConfig config, Properties angusProperties) {
-        String angusProtocol = config.tlsMode() == TlsMode.IMPLICIT ? "imaps" : "imap";
+        String angusProtocol = AngusSessions.angusProtocol(config, "imap");
         // ImapLogin reads the credentials itself at every login; Angus only needs a password that is not null
         String secret = config.credentials() instanceof Credentials.Password pw ? pw.reveal() : "(token)";
         SocketRegistry sockets = new SocketRegistry();

@@ -38,6 +38,13 @@ public final class AngusSessions {
      */
     public static Session create(MailboxConfig config, String protocol, SocketRegistry sockets, Properties extra) {
         String p = "mail." + protocol + ".";
+        if (config.proxy() != null) {
+            // Angus connects implicit-TLS sockets itself: through a proxy the plain factory's socket starts TLS
+            // after the tunnel, so Angus is told the connection is plain (see angusProtocol)
+            sockets.throughProxy(new ProxyTunnel(config.proxy(), config.connectTimeout()),
+                    config.tlsMode() == TlsMode.IMPLICIT
+                            ? sockets.tls(TrustStores.socketFactory(config.trustedCertificates())) : null);
+        }
         Properties props = new Properties();
         props.put(p + "host", config.host());
         props.put(p + "port", Integer.toString(config.port()));
@@ -52,7 +59,7 @@ public final class AngusSessions {
             props.put(p + "ssl.checkserveridentity", "true");
         }
         switch (config.tlsMode()) {
-            case IMPLICIT -> props.put(p + "ssl.enable", "true");
+            case IMPLICIT -> props.put(p + "ssl.enable", Boolean.toString(config.proxy() == null));
             case STARTTLS -> {
                 props.put(p + "starttls.enable", "true");
                 props.put(p + "starttls.required", "true");
@@ -72,6 +79,18 @@ public final class AngusSessions {
         props.put(configKey("mail." + protocol), config);
         extra.forEach((k, v) -> props.put(p + k, v));
         return Session.getInstance(props);
+    }
+
+    /**
+     * The Angus protocol name for a configuration: {@code base} (imap, pop3) with an {@code s} for implicit TLS,
+     * except through a proxy, where TLS starts inside the tunnel socket and Angus sees a plain connection.
+     *
+     * @param config the configuration
+     * @param base   {@code imap} or {@code pop3}
+     * @return e.g. {@code imaps}
+     */
+    public static String angusProtocol(MailboxConfig config, String base) {
+        return config.tlsMode() == TlsMode.IMPLICIT && config.proxy() == null ? base + "s" : base;
     }
 
     /**

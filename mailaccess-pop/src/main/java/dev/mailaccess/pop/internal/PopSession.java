@@ -73,7 +73,7 @@ public final class PopSession implements MailboxSession {
      * @throws ConnectionException     if the server cannot be reached or TLS fails
      */
     public static PopSession connect(MailboxConfig config) {
-        String protocol = config.tlsMode() == TlsMode.IMPLICIT ? "pop3s" : "pop3";
+        String protocol = AngusSessions.angusProtocol(config, "pop3");
         AuthMechanism pinned = config.authMechanism();
         if (pinned == AuthMechanism.SCRAM_SHA_256 || pinned == AuthMechanism.SCRAM_SHA_1
                 || pinned == AuthMechanism.OAUTHBEARER) {
