@@ -88,7 +88,8 @@ public interface Mailbox extends AutoCloseable {
      * @param folder full path of the folder, e.g. {@code INBOX}
      * @return one entry per quota root, empty when no quota applies to the folder
      * @throws UnsupportedCapabilityException before any I/O when the session has no QUOTA
-     * @throws FolderNotFoundException         if the folder does not exist
+     * @throws FolderNotFoundException         if the server says the folder does not exist (not every server checks:
+     *                                         Dovecot's quota roots are the user's and it answers for any name)
      */
     default List<Quota> quota(String folder) {
         throw new UnsupportedCapabilityException(capabilities().info(Capability.QUOTA), capabilities().protocol());

@@ -88,12 +88,13 @@ final class BoundedImapProtocol extends IMAPProtocol {
 
     /**
      * COMPRESS=DEFLATE: Angus sends the command and puts an inflater under a new response stream, which the next
-     * {@link #getInputStream()} replaces with a new bounded reader; the line and literal bounds then apply to the
-     * inflated bytes, and the rate to them too.
+     * {@link #getInputStream()} replaces with a new bounded reader (over an {@link InflatedSource}); the line and
+     * literal bounds then apply to the inflated bytes, and the rate to them too. Angus's {@code compress()} calls
+     * {@code super.startCompression} directly, so this is the method to override.
      */
     @Override
-    public synchronized void startCompression(String cmd) throws IOException, ProtocolException {
-        super.startCompression(cmd);
+    public void compress() throws ProtocolException {
+        super.compress();
         compressed = true;
     }
 
@@ -200,9 +201,12 @@ final class BoundedImapProtocol extends IMAPProtocol {
         if (current != angusInput) {
             angusInput = current;
             InputStream source = AngusInput.buffered(current);
+            if (source != null && compressed) {
+                source = new InflatedSource(source);
+            }
             Tracking t = tracking();
             boundedInput = source == null ? null
-                    : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock), !compressed);
+                    : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock));
         }
         return boundedInput != null ? boundedInput : current;
     }

@@ -14,19 +14,17 @@ import java.io.InputStream;
 final class BoundedResponseInput extends ResponseInputStream {
     private final InputStream source;
     private final ResponseReader reader;
-    private final boolean exactAvailable;
     private boolean replay;
 
     /**
-     * @param exactAvailable false over an inflater, whose {@code available()} says 1 until the end of the stream:
-     *                       then only what the reader holds counts (Angus's IDLE loop would otherwise block reading
-     *                       a response that has not come)
+     * @param source where the reader reads from; its {@code available()} must not claim bytes that have not come
+     *               (over an inflater, {@link InflatedSource} sees to that), or Angus's IDLE loop would block
+     *               reading a response the server has not sent
      */
-    BoundedResponseInput(InputStream source, ResponseReader reader, boolean exactAvailable) {
+    BoundedResponseInput(InputStream source, ResponseReader reader) {
         super(InputStream.nullInputStream()); // Angus's own buffer stays unused
         this.source = source;
         this.reader = reader;
-        this.exactAvailable = exactAvailable;
     }
 
     ResponseReader reader() {
@@ -65,6 +63,6 @@ final class BoundedResponseInput extends ResponseInputStream {
 
     @Override
     public int available() throws IOException {
-        return reader.hasBuffered() ? 1 : exactAvailable ? source.available() : 0;
+        return reader.hasBuffered() ? 1 : source.available();
     }
 }

@@ -476,6 +476,10 @@ public final class DovecotFixture implements MailServerFixture {
         } else {
             c.append("ssl = no\n");
         }
+        if (!mailPlugins().isEmpty()) {
+            // before the protocol sections, which add to it
+            c.append("mail_plugins = $mail_plugins ").append(mailPlugins()).append('\n');
+        }
         c.append("""
                 disable_plaintext_auth = no
                 auth_mechanisms = %6$s
@@ -509,9 +513,6 @@ public final class DovecotFixture implements MailServerFixture {
                 }
                 """.formatted(d, mailUid, mailGid, SEPARATOR, options.maxUserIpConnections(), options.authMechanisms,
                 imapPlugins()));
-        if (!mailPlugins().isEmpty()) {
-            c.append("mail_plugins = $mail_plugins ").append(mailPlugins()).append('\n');
-        }
         if (options.quotaRule != null) {
             c.append("plugin {\n  quota = count:User quota\n  quota_rule = ").append(options.quotaRule)
                     .append("\n  quota_vsizes = yes\n}\n");
