@@ -75,6 +75,21 @@ final class BoundedImapProtocol extends IMAPProtocol {
         loggedIn = true;
     }
 
+    /**
+     * Whether the connection is TLS: Angus asks whether its socket is an {@code SSLSocket}, which a socket tunnelled
+     * through a proxy is not, even where it carries implicit TLS (TLS starts inside the tunnel; see
+     * {@code TunnelSocket}). Without this, a login through a proxy over imaps would refuse PLAIN as cleartext.
+     */
+    @Override
+    public boolean isSSL() {
+        if (super.isSSL()) {
+            return true;
+        }
+        Object config = props == null ? null : props.get(AngusSessions.configKey(prefix));
+        return config instanceof dev.mailaccess.MailboxConfig c && c.proxy() != null
+                && c.tlsMode() == dev.mailaccess.TlsMode.IMPLICIT;
+    }
+
     @Override
     public boolean isAuthenticated() {
         return loggedIn || super.isAuthenticated();

@@ -179,9 +179,9 @@ public final class TunnelProxy implements AutoCloseable {
         }
         int method = user != null ? 2 : 0;
         if (!methods.contains(method)) {
+            refusals.add("no acceptable method: " + methods);
             out.write(new byte[] {5, (byte) 0xff});
             out.flush();
-            refusals.add("no acceptable method: " + methods);
             return null;
         }
         out.write(new byte[] {5, (byte) method});
@@ -191,10 +191,12 @@ public final class TunnelProxy implements AutoCloseable {
             String u = new String(in.readNBytes(read(in)), StandardCharsets.UTF_8);
             String p = new String(in.readNBytes(read(in)), StandardCharsets.UTF_8);
             boolean ok = user.equals(u) && password.equals(p);
+            if (!ok) {
+                refusals.add("bad credentials for " + u); // before the answer, which the client acts on at once
+            }
             out.write(new byte[] {1, (byte) (ok ? 0 : 1)});
             out.flush();
             if (!ok) {
-                refusals.add("bad credentials for " + u);
                 return null;
             }
         }

@@ -126,7 +126,7 @@ public final class ProxyTunnel {
         in.skip(addressLength + 2);
         if (reply != 0) {
             throw new ProxyRefusedException("the " + describe() + " refused the tunnel to " + host + ":" + port + ": "
-                    + socksReply(reply));
+                    + socksReply(reply), reply != 2 && reply != 7 && reply != 8);
         }
     }
 
@@ -168,7 +168,8 @@ public final class ProxyTunnel {
         if (!parts[1].startsWith("2")) {
             throw new ProxyRefusedException("the " + describe() + " refused the tunnel to " + authority + ": "
                     + abbreviate(status) + (parts[1].equals("407") ? (proxy.user() == null
-                    ? " (it wants a user name and password)" : " (user name or password refused)") : ""));
+                    ? " (it wants a user name and password)" : " (user name or password refused)") : ""),
+                    parts[1].startsWith("5"));
         }
     }
 
@@ -179,9 +180,25 @@ public final class ProxyTunnel {
     /** The proxy refused or answered nonsense. */
     public static final class ProxyRefusedException extends IOException {
         private static final long serialVersionUID = 1L;
+        private final boolean retryable;
 
         ProxyRefusedException(String message) {
+            this(message, false);
+        }
+
+        ProxyRefusedException(String message, boolean retryable) {
             super(message);
+            this.retryable = retryable;
+        }
+
+        /**
+         * Whether trying again later may work: the proxy could not reach the server, failed, or hung up; not when it
+         * refused the credentials or the request, or spoke another protocol.
+         *
+         * @return true for a refusal that may pass later
+         */
+        public boolean retryable() {
+            return retryable;
         }
     }
 
@@ -206,7 +223,8 @@ public final class ProxyTunnel {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
             int b = in.read();
             if (b < 0) {
-                throw new ProxyRefusedException("the " + describe() + " closed the connection during the handshake");
+                throw new ProxyRefusedException("the " + describe() + " closed the connection during the handshake",
+                        true);
             }
             if (++count > MAX_HTTP_HEADER) {
                 throw new ProxyRefusedException("the " + describe() + " sent more than " + MAX_HTTP_HEADER
