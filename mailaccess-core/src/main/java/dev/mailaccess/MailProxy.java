@@ -30,6 +30,11 @@ public record MailProxy(Type type, String host, int port, String user, String pa
     /**
      * Checks the values.
      *
+     * @param type     SOCKS5 or HTTP CONNECT
+     * @param host     the proxy's host
+     * @param port     the proxy's port, 1 to 65535
+     * @param user     the user name for the proxy, or null for none
+     * @param password the password for the proxy, or null for none
      * @throws NullPointerException     if type or host is null
      * @throws IllegalArgumentException if the port is out of range, or only one of user and password is given
      */

@@ -17,6 +17,8 @@ public record Quota(String root, List<Resource> resources) {
     /**
      * Copies the list.
      *
+     * @param root      the quota root's name
+     * @param resources the limited resources
      * @throws NullPointerException if an argument is null
      */
     public Quota {
@@ -36,6 +38,9 @@ public record Quota(String root, List<Resource> resources) {
         /**
          * Normalises the name to upper case.
          *
+         * @param name  the resource's name, in any case
+         * @param usage how much is used now
+         * @param limit how much may be used
          * @throws NullPointerException if the name is null
          */
         public Resource {
