@@ -138,9 +138,16 @@ final class BoundedImapProtocol extends IMAPProtocol {
         os.flush();
     }
 
-    /** Angus's protocol trace (off unless debugging) leaves out what a login exchange sends. */
-    void quietForSecrets(boolean quiet) {
+    /**
+     * Angus's protocol trace (off unless debugging) leaves out what a login exchange sends, and says so in its log
+     * as Angus's own login does.
+     *
+     * @param quiet     true before the exchange, false after it
+     * @param mechanism the SASL mechanism, for the log line
+     */
+    void quietForSecrets(boolean quiet, String mechanism) {
         if (quiet && isTracing()) {
+            logger.fine("AUTHENTICATE " + mechanism + " command trace suppressed");
             suspendTracing();
         } else if (!quiet) {
             resumeTracing();

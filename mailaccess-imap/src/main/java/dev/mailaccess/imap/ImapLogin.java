@@ -179,7 +179,7 @@ final class ImapLogin {
         List<Response> responses = new ArrayList<>();
         Response r;
         AuthenticationException abandoned = null;
-        p.quietForSecrets(true);
+        p.quietForSecrets(true, name);
         try {
             String tag;
             try {
@@ -226,7 +226,7 @@ final class ImapLogin {
                 }
             }
         } finally {
-            p.quietForSecrets(false);
+            p.quietForSecrets(false, name);
         }
         responses.add(r);
         Response[] all = responses.toArray(new Response[0]);
