@@ -43,6 +43,12 @@ public final class BoundedImapStore extends IMAPStore {
         return p;
     }
 
+    /** Whether the store's newest connection is compressed (COMPRESS=DEFLATE), or null when unknown. */
+    static Boolean lastCompressed(IMAPStore store) {
+        BoundedImapProtocol p = store instanceof BoundedImapStore b ? b.latest : null;
+        return p == null ? null : p.compressed();
+    }
+
     /** How the store's newest connection logged in, or null when unknown. */
     static ImapLogin.Outcome lastLogin(IMAPStore store) {
         BoundedImapProtocol p = store instanceof BoundedImapStore b ? b.latest : null;

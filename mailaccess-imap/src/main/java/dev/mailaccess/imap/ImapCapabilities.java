@@ -97,8 +97,11 @@ final class ImapCapabilities {
     /**
      * The set refined from the server's extensions ({@code has}) and from what this session's connection did: the
      * mechanisms offered before login, the one used, and whether COMPRESS is on.
+     *
+     * @param compressed whether the connection was seen compressed, null when unknown (then the wish counts)
      */
-    static CapabilitySet refine(Predicate<String> has, ImapLogin.Outcome login, boolean compressionWanted) {
+    static CapabilitySet refine(Predicate<String> has, ImapLogin.Outcome login, boolean compressionWanted,
+                                Boolean compressed) {
         CapabilitySet caps = refine(has);
         if (login != null && login.mechanism() != null) {
             List<String> strong = login.offered().stream()
@@ -117,6 +120,9 @@ final class ImapCapabilities {
         } else if (!compressionWanted) {
             caps = caps.with(CapabilityInfo.unsupported(Capability.COMPRESSION,
                     "the server offers COMPRESS=DEFLATE, but MailboxConfig.compression(false) turned it off"));
+        } else if (Boolean.FALSE.equals(compressed)) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.COMPRESSION,
+                    "the server offers COMPRESS=DEFLATE, but this session's connection did not start it"));
         } else {
             caps = caps.with(CapabilityInfo.nativeSupport(Capability.COMPRESSION,
                     "COMPRESS=DEFLATE (RFC 4978): this session's traffic is compressed"));

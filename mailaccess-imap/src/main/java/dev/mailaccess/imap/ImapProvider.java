@@ -56,7 +56,8 @@ public final class ImapProvider implements MailboxProvider {
             store.connect(config.host(), config.port(), config.user(), secret);
             IMAPStore connected = store;
             CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name),
-                    BoundedImapStore.lastLogin(connected), config.compression());
+                    BoundedImapStore.lastLogin(connected), config.compression(),
+                    BoundedImapStore.lastCompressed(connected));
             ImapSession opened = new ImapSession(config, session, connected, sockets, caps);
             // read now, while no folder holds the connection (see ImapSession.serverHas)
             for (String extension : List.of("CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS")) {
