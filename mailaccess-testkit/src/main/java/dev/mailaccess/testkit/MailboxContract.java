@@ -929,6 +929,11 @@ public abstract class MailboxContract {
                 } else {
                     assertThat(changes.vanished()).isEmpty();
                 }
+                // asked again (with QRESYNC now enabled: no reselect), the same answer
+                FolderChanges again = inbox.changesSince(known.uidValidity(), known.highestModSeq(), spec);
+                assertThat(again.changed()).extracting(MessageSummary::ref)
+                        .containsExactlyInAnyOrder(refs.get(1), arrived);
+                assertThat(again.vanished()).isEqualTo(changes.vanished());
                 assertThatThrownBy(() -> inbox.changesSince(known.uidValidity() + 1, known.highestModSeq(), spec))
                         .isInstanceOf(IllegalArgumentException.class);
                 // After a QRESYNC resync the server reports expunges as VANISHED uid-sets: ours and another
@@ -954,6 +959,13 @@ public abstract class MailboxContract {
                 }
                 assertThat(inbox.refs()).containsExactly(all.get(6));
                 assertThat(inbox.summaries(spec)).extracting(MessageSummary::ref).containsExactly(all.get(6));
+                if (qresync) { // the newest message vanished: above the highest UID still there
+                    FolderStatus before = inbox.status();
+                    inbox.expunge(List.of(all.get(6)));
+                    FolderChanges gone = inbox.changesSince(before.uidValidity(), before.highestModSeq(), spec);
+                    assertThat(gone.vanished()).containsExactly(all.get(6));
+                    assertThat(gone.changed()).isEmpty();
+                }
             });
         }
     }
