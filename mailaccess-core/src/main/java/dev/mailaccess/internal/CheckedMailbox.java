@@ -11,6 +11,7 @@ import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxClosedException;
 import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.Quota;
 import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.spi.MailboxSession;
 
@@ -113,6 +114,12 @@ public final class CheckedMailbox implements Mailbox {
             require(Capability.FOLDERS);
         }
         return call(() -> session.status(path));
+    }
+
+    @Override
+    public List<Quota> quota(String folder) {
+        require(Capability.QUOTA);
+        return call(() -> session.quota(folder));
     }
 
     @Override

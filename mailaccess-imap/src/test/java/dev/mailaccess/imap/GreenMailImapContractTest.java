@@ -28,6 +28,8 @@ class GreenMailImapContractTest extends MailboxContract {
             m.put(c, Support.NATIVE);
         }
         m.put(Capability.QUICK_RESYNC, Support.UNSUPPORTED);
+        m.put(Capability.SASL_LOGIN, Support.UNSUPPORTED); // AUTH=XOAUTH2 only
+        m.put(Capability.COMPRESSION, Support.UNSUPPORTED);
         return m;
     }
 }

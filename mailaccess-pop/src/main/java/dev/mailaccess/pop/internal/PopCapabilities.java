@@ -37,7 +37,11 @@ public final class PopCapabilities {
             unsupported(Capability.PUSH, "POP3 has no IDLE; poll instead"),
             unsupported(Capability.QUICK_RESYNC, "POP3 cannot report changes since a known state; compare the UIDL"
                     + " list (refs()) instead"),
-            unsupported(Capability.SORT, "POP3 has no SORT; sort the summaries locally")));
+            unsupported(Capability.SORT, "POP3 has no SORT; sort the summaries locally"),
+            unsupported(Capability.SASL_LOGIN, "the POP3 adapter logs in through Angus's POP3 client, whose AUTH"
+                    + " knows USER/PASS, PLAIN, LOGIN and XOAUTH2 only: no SCRAM, no OAUTHBEARER (IMAP has both)"),
+            unsupported(Capability.COMPRESSION, "POP3 has no compression extension"),
+            unsupported(Capability.QUOTA, "POP3 has no command to report a quota")));
 
     private PopCapabilities() {
     }
