@@ -41,6 +41,15 @@ public enum Capability {
     QUICK_RESYNC("learn what changed since a known state in constant round trips"),
     /** Messages sorted by the server ({@link MailFolder#sort}). */
     SORT("messages sorted by the server"),
+    /**
+     * Log in with SASL beyond PLAIN: SCRAM (the password never crosses the wire, even inside TLS) or OAUTHBEARER;
+     * see {@link MailboxConfig.Builder#authMechanism(AuthMechanism)}.
+     */
+    SASL_LOGIN("log in with SCRAM or OAUTHBEARER"),
+    /** Compress the connection (IMAP COMPRESS=DEFLATE); see {@link MailboxConfig.Builder#compression(boolean)}. */
+    COMPRESSION("compress the connection"),
+    /** Read a folder's storage quota ({@link Mailbox#quota(String)}). */
+    QUOTA("read the storage quota of a folder"),
     /** Messages grouped into conversations, RFC 5256 style ({@link MailFolder#threads}). */
     THREADS("messages grouped into conversations"),
     /** A line of each message's text in a listing ({@link FetchSpec.Item#PREVIEW}). */

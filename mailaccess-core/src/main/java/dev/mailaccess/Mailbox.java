@@ -113,6 +113,20 @@ public interface Mailbox extends AutoCloseable {
     }
 
     /**
+     * The quota roots that apply to a folder, with usage and limits ("is my mailbox full?" before an append fails).
+     * Needs {@link Capability#QUOTA}: IMAP servers with QUOTA (RFC 9208); POP3 has none.
+     *
+     * @param folder full path of the folder, e.g. {@code INBOX}
+     * @return one entry per quota root, empty when no quota applies to the folder
+     * @throws UnsupportedCapabilityException before any I/O when the session has no QUOTA
+     * @throws FolderNotFoundException         if the server says the folder does not exist (not every server checks:
+     *                                         Dovecot's quota roots are the user's and it answers for any name)
+     */
+    default List<Quota> quota(String folder) {
+        throw new UnsupportedCapabilityException(capabilities().info(Capability.QUOTA), capabilities().protocol());
+    }
+
+    /**
      * Adapter-specific access, e.g. {@code unwrap(jakarta.mail.Store.class)} for the underlying Angus store. Using it
      * bypasses the capability checks and the call serialisation.
      *

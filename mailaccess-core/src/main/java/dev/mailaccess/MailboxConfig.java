@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,6 +40,10 @@ public final class MailboxConfig {
     private final Duration readTimeout;
     private final boolean allowEmulation;
     private final ServerLimits limits;
+    private final AuthMechanism authMechanism;
+    private final boolean compression;
+    private final MailProxy proxy;
+    private final Map<String, String> clientId;
 
     private MailboxConfig(Builder b) {
         this.protocol = canonicalProtocol(Objects.requireNonNull(b.protocol, "protocol"));
@@ -50,6 +57,16 @@ public final class MailboxConfig {
         this.readTimeout = positive(b.readTimeout, "readTimeout");
         this.allowEmulation = b.allowEmulation;
         this.limits = Objects.requireNonNull(b.limits, "limits");
+        this.authMechanism = b.authMechanism;
+        this.compression = b.compression;
+        this.proxy = b.proxy;
+        this.clientId = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientId));
+        if (authMechanism != null && credentials != null
+                && authMechanism.usesPassword() != (credentials instanceof Credentials.Password)) {
+            throw new IllegalArgumentException("mechanism " + authMechanism.saslName() + " takes "
+                    + (authMechanism.usesPassword() ? "a password" : "an OAuth2 token") + ", but the credentials are "
+                    + (credentials instanceof Credentials.Password ? "a password" : "an OAuth2 token"));
+        }
         if (port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -145,6 +162,10 @@ public final class MailboxConfig {
         b.readTimeout = readTimeout;
         b.allowEmulation = allowEmulation;
         b.limits = limits;
+        b.authMechanism = authMechanism;
+        b.compression = compression;
+        b.proxy = proxy;
+        b.clientId = new LinkedHashMap<>(clientId);
         return b;
     }
 
@@ -248,6 +269,42 @@ public final class MailboxConfig {
     }
 
     /**
+     * The login mechanism chosen by the caller.
+     *
+     * @return the mechanism, or null (the default) for the strongest both sides have
+     */
+    public AuthMechanism authMechanism() {
+        return authMechanism;
+    }
+
+    /**
+     * Whether the connection is compressed where the server offers it (IMAP COMPRESS=DEFLATE).
+     *
+     * @return true unless turned off with {@link Builder#compression(boolean)}
+     */
+    public boolean compression() {
+        return compression;
+    }
+
+    /**
+     * The proxy to connect through.
+     *
+     * @return the proxy, or null (the default) to connect directly
+     */
+    public MailProxy proxy() {
+        return proxy;
+    }
+
+    /**
+     * What the client tells an IMAP server about itself with the ID command (RFC 2971).
+     *
+     * @return field names to values, in order; empty (the default): no ID is sent
+     */
+    public Map<String, String> clientId() {
+        return clientId;
+    }
+
+    /**
      * A URI for display, e.g. {@code imaps://alice@mail.example.org:993}; never contains a secret.
      *
      * @return scheme (with {@code s} for implicit TLS), user, host and port
@@ -262,7 +319,11 @@ public final class MailboxConfig {
         return "MailboxConfig[" + displayUri() + ", tls=" + tlsMode + ", credentials="
                 + (credentials == null ? "none" : credentials) + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", allowEmulation=" + allowEmulation
-                + (limits.equals(ServerLimits.DEFAULT) ? "" : ", limits=" + limits) + "]";
+                + (limits.equals(ServerLimits.DEFAULT) ? "" : ", limits=" + limits)
+                + (authMechanism == null ? "" : ", authMechanism=" + authMechanism.saslName())
+                + (compression ? "" : ", compression=off")
+                + (proxy == null ? "" : ", proxy=" + proxy)
+                + (clientId.isEmpty() ? "" : ", clientId=" + clientId) + "]";
     }
 
     /** Builder for {@link MailboxConfig}. */
@@ -278,6 +339,10 @@ public final class MailboxConfig {
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private boolean allowEmulation;
         private ServerLimits limits = ServerLimits.DEFAULT;
+        private AuthMechanism authMechanism;
+        private boolean compression = true;
+        private MailProxy proxy;
+        private Map<String, String> clientId = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -420,12 +485,76 @@ public final class MailboxConfig {
         }
 
         /**
+         * Pins the login mechanism. Unset (null, the default), a session takes the strongest mechanism both sides
+         * have, in {@link AuthMechanism}'s order, and never sends a password in the clear unless
+         * {@link TlsMode#NONE} was chosen. Set, the session uses this one: a server that does not offer it, or an
+         * adapter that cannot speak it, fails the connection before any secret is sent
+         * ({@link UnsupportedCapabilityException} naming {@link Capability#SASL_LOGIN}, or
+         * {@link AuthenticationException}).
+         *
+         * @param mechanism the mechanism, or null for the automatic choice; must fit the credentials (checked by
+         *                  {@link #build()})
+         * @return this builder
+         */
+        public Builder authMechanism(AuthMechanism mechanism) {
+            this.authMechanism = mechanism;
+            return this;
+        }
+
+        /**
+         * Compress the connection where the server offers it (IMAP COMPRESS=DEFLATE, RFC 4978): listings and headers
+         * shrink three to five times on slow links. On by default.
+         *
+         * @param compression false to send and receive uncompressed (e.g. to read the traffic)
+         * @return this builder
+         */
+        public Builder compression(boolean compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Connect through a SOCKS5 or HTTP CONNECT proxy.
+         *
+         * @param proxy the proxy, or null (the default) to connect directly
+         * @return this builder
+         */
+        public Builder proxy(MailProxy proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * What to tell an IMAP server that announces ID (RFC 2971), right after login, e.g.
+         * {@code Map.of("name", "myapp", "version", "1.0")}. Some servers (NetEase's 163.com, 126.com) refuse SELECT
+         * until a client identifies itself. Empty by default: no ID command is sent.
+         *
+         * @param clientId field names to values (at most 30 fields, names up to 30 bytes, values up to 1024)
+         * @return this builder
+         * @throws IllegalArgumentException if the map breaks RFC 2971's limits
+         */
+        public Builder clientId(Map<String, String> clientId) {
+            if (clientId.size() > 30) {
+                throw new IllegalArgumentException("an ID has at most 30 fields");
+            }
+            clientId.forEach((k, v) -> {
+                if (k.isEmpty() || k.length() > 30 || (v != null && v.length() > 1024)) {
+                    throw new IllegalArgumentException("ID field names are 1 to 30 bytes and values at most 1024: "
+                            + k);
+                }
+            });
+            this.clientId = new LinkedHashMap<>(clientId);
+            return this;
+        }
+
+        /**
          * The configuration; the builder may be reused.
          *
          * @return the configuration, with the standard port filled in where none was set
          * @throws NullPointerException     if protocol, host, user, TLS mode, a timeout or the limits are missing
-         * @throws IllegalArgumentException if a timeout is not positive, the port is out of range, or no port was
-         *                                  set for a protocol without a standard one
+         * @throws IllegalArgumentException if a timeout is not positive, the port is out of range, no port was
+         *                                  set for a protocol without a standard one, or the pinned mechanism does
+         *                                  not fit the credentials
          */
         public MailboxConfig build() {
             return new MailboxConfig(this);

@@ -122,6 +122,7 @@ public final class BenchmarkMain {
             if (only.contains("1")) {
                 scenario(b, "1 list summaries", () -> new ListScenario(b, listUser, smallUser)
                         .run("1 list summaries", Duration.ZERO, 1.5));
+                scenario(b, CompressionScenario.SCENARIO, () -> new CompressionScenario(b).run());
             }
             if (only.contains("2")) {
                 scenario(b, "2 list, latency", () -> new ListScenario(b, listUser, smallUser)

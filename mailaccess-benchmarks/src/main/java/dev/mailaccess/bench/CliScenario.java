@@ -32,6 +32,8 @@ final class CliScenario {
     private final Bench b;
     private Path home;
     private Path cache;
+    /** The median of {@code capabilities}: JVM start, CLI start, no network; NaN until measured. */
+    private double startSeconds = Double.NaN;
 
     CliScenario(Bench b) {
         this.b = b;
@@ -51,10 +53,19 @@ final class CliScenario {
             }
             return;
         }
+        capabilities(); // first: the other rows say how much of their time is this start-up
         list(listUser, n, python);
         sync(syncUser, syncSize);
         fetch(popUser, python);
-        capabilities();
+    }
+
+    /** The note of a row that missed its target: how much of it the tool's start-up alone costs. */
+    private String startUpShare(Stats mine, double ratio, double target) {
+        if (ratio <= target || Double.isNaN(startSeconds)) {
+            return "the installed launcher";
+        }
+        return Bench.fmt("the installed launcher; profile: start-up without network (capabilities) %.2f s of the "
+                + "%.2f s median, the work %.2f s", startSeconds, mine.median(), mine.median() - startSeconds);
     }
 
     // ---------------------------------------------------------------- the four commands
@@ -94,7 +105,7 @@ final class CliScenario {
                     pair[0], pair[0].median(), pair[0].commandsText(), "", "", "", "python3, as a process"));
             b.report.add(new Row(SCENARIO, size, "mailaccess list --limit " + n + " --json", pair[1],
                     pair[0].median(), pair[1].commandsText(), rssText(rss), target,
-                    Bench.met(ratio <= 3 && peak >= 0 && peak <= (150L << 20)), "the installed launcher"));
+                    Bench.met(ratio <= 3 && peak >= 0 && peak <= (150L << 20)), startUpShare(pair[1], ratio, 3)));
         }
     }
 
@@ -136,7 +147,7 @@ final class CliScenario {
                     pair[0], pair[0].median(), pair[0].commandsText(), "", "", "", "baseline, a process"));
             b.report.add(new Row(SCENARIO, size, "mailaccess sync --replica (no change)", pair[1], pair[0].median(),
                     pair[1].commandsText(), rssText(rss), "≤ 5× mbsync", Bench.met(ratio <= 5),
-                    "the installed launcher"));
+                    startUpShare(pair[1], ratio, 5)));
         }
     }
 
@@ -175,7 +186,7 @@ final class CliScenario {
                     pair[0], pair[0].median(), pair[0].commandsText(), "", "", "", "python3, as a process"));
             b.report.add(new Row(SCENARIO, size, "mailaccess fetch --keep (POP3)", pair[1], pair[0].median(),
                     pair[1].commandsText(), rssText(rss), target, Bench.met(ratio <= 1.5),
-                    "the installed launcher"));
+                    startUpShare(pair[1], ratio, 1.5)));
         }
     }
 
@@ -196,6 +207,7 @@ final class CliScenario {
                 "", "", "", "", "reference: the least a JVM tool can cost"));
         b.report.add(new Row(SCENARIO, "no network", "mailaccess capabilities", pair[1], pair[0].median(), "",
                 rssText(rss), "", "", "the installed launcher"));
+        startSeconds = pair[1].median();
     }
 
     // ---------------------------------------------------------------- processes

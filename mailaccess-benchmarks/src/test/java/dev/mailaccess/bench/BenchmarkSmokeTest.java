@@ -50,6 +50,9 @@ class BenchmarkSmokeTest {
             assertThat(report.rows()).filteredOn(r -> r.tool().equals(tool) && r.scenario().startsWith("1"))
                     .isNotEmpty().allMatch(r -> r.stats() != null);
         }
+        assertThat(report.rows()).filteredOn(r -> r.scenario().equals(CompressionScenario.SCENARIO))
+                .hasSize(2).allMatch(r -> r.stats() != null)
+                .anyMatch(r -> r.tool().contains("COMPRESS=DEFLATE") && r.note().contains("of the uncompressed"));
         assertThat(report.rows()).filteredOn(r -> r.scenario().startsWith("7") && r.stats() != null).hasSize(4);
         assertThat(table).contains("| scenario | size | tool | median s |").contains("cores");
         assertThat(Files.readString(json)).contains("\"rows\"").contains("\"medianSeconds\"");

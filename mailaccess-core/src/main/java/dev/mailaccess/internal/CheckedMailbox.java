@@ -11,6 +11,7 @@ import dev.mailaccess.MailFolder;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxClosedException;
 import dev.mailaccess.MailboxConfig;
+import dev.mailaccess.Quota;
 import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.Watch;
 import dev.mailaccess.WatchListener;
@@ -117,6 +118,12 @@ public final class CheckedMailbox implements Mailbox {
             require(Capability.FOLDERS);
         }
         return call(() -> session.status(path));
+    }
+
+    @Override
+    public List<Quota> quota(String folder) {
+        require(Capability.QUOTA);
+        return call(() -> session.quota(folder));
     }
 
     @Override

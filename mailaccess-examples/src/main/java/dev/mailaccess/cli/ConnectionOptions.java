@@ -1,6 +1,8 @@
 package dev.mailaccess.cli;
 
+import dev.mailaccess.AuthMechanism;
 import dev.mailaccess.MailAccess;
+import dev.mailaccess.MailProxy;
 import dev.mailaccess.Mailbox;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.TlsMode;
@@ -22,10 +24,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** The options every command that connects shares: password, TLS, trust, emulation, timeout. */
+/**
+ * The options every command that connects shares: password, TLS, trust, emulation, timeout, login mechanism,
+ * compression and proxy.
+ */
 public final class ConnectionOptions {
     /** The environment variable holding the password. */
     public static final String PASSWORD_VARIABLE = "MAILACCESS_PASSWORD";
+    /** The environment variable holding the proxy's password (with {@code --proxy-user}). */
+    public static final String PROXY_PASSWORD_VARIABLE = "MAILACCESS_PROXY_PASSWORD";
 
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Read the password from the first line of FILE (default: $" + PASSWORD_VARIABLE + ").")
@@ -47,6 +54,22 @@ public final class ConnectionOptions {
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Connect and read timeout in seconds (default: 20 s connect, 60 s read).")
     private Integer timeoutSeconds;
+
+    @Option(names = "--auth", paramLabel = "MECHANISM",
+            description = "Log in with this mechanism only: scram-sha-256, scram-sha-1, plain, login (default: the "
+                    + "strongest both sides have).")
+    private String auth;
+
+    @Option(names = "--no-compress", description = "Do not compress the connection (IMAP COMPRESS=DEFLATE).")
+    private boolean noCompress;
+
+    @Option(names = "--proxy", paramLabel = "URI",
+            description = "Connect through a proxy: socks5://host:port or http://host:port (HTTP CONNECT).")
+    private String proxy;
+
+    @Option(names = "--proxy-user", paramLabel = "NAME",
+            description = "User name for the proxy; its password comes from $" + PROXY_PASSWORD_VARIABLE + ".")
+    private String proxyUser;
 
     /** Whether {@code --emulate} was given. */
     public boolean emulate() {
@@ -77,6 +100,17 @@ public final class ConnectionOptions {
             Duration t = Duration.ofSeconds(timeoutSeconds);
             b.connectTimeout(t).readTimeout(t);
         }
+        if (auth != null) {
+            try {
+                b.authMechanism(AuthMechanism.fromSaslName(auth));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--auth: " + e.getMessage());
+            }
+        }
+        if (noCompress) {
+            b.compression(false);
+        }
+        b.proxy(proxy(context));
         String password = password(context);
         context.addSecret(password);
         return b.password(password).allowEmulation(emulate).build();
@@ -85,6 +119,36 @@ public final class ConnectionOptions {
     /** Connects and logs in. */
     public Mailbox connect(String url, CliContext context) {
         return MailAccess.connect(config(url, context));
+    }
+
+    private MailProxy proxy(CliContext context) {
+        if (proxy == null) {
+            if (proxyUser != null) {
+                throw new UsageException("--proxy-user needs --proxy");
+            }
+            return null;
+        }
+        MailProxy p;
+        try {
+            p = MailProxy.fromUri(new URI(proxy));
+        } catch (URISyntaxException e) {
+            throw new UsageException("--proxy: not a URI: " + e.getReason());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--proxy: " + e.getMessage());
+        }
+        if (proxyUser == null) {
+            return p;
+        }
+        String pw = context.env(PROXY_PASSWORD_VARIABLE);
+        if (pw == null || pw.isEmpty()) {
+            throw new UsageException("--proxy-user: set the proxy's password in " + PROXY_PASSWORD_VARIABLE);
+        }
+        context.addSecret(pw);
+        try {
+            return p.withCredentials(proxyUser, pw);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--proxy-user: " + e.getMessage());
+        }
     }
 
     private String password(CliContext context) {

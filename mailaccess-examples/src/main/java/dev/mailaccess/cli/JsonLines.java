@@ -1,6 +1,7 @@
 package dev.mailaccess.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ final class JsonLines {
 
     /** Made on first use, so that commands without JSON output never load Jackson. */
     private static final class Factory {
-        static final JsonFactory INSTANCE = new JsonFactory();
+        // Without this, Jackson writes a space before every root value after the first: lines would start with ' {'.
+        static final JsonFactory INSTANCE = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
     }
 }

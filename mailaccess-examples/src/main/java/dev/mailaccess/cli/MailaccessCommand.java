@@ -28,8 +28,8 @@ public final class MailaccessCommand implements Runnable {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, CapabilitiesCommand.class,
             FoldersCommand.class, ListCommand.class, ShowCommand.class, SearchCommand.class, ThreadsCommand.class,
-            WatchCommand.class, FetchCommand.class,
-            SyncCommand.class, ReplicaCommand.class, CommandLine.HelpCommand.class,
+            WatchCommand.class, FetchCommand.class, SyncCommand.class, ReplicaCommand.class, QuotaCommand.class,
+            CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class);
 
     private final CliContext context;

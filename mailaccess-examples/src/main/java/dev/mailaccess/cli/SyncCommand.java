@@ -1,6 +1,8 @@
 package dev.mailaccess.cli;
 
+import dev.mailaccess.MailAccess;
 import dev.mailaccess.Mailbox;
+import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.replica.Replica;
 import dev.mailaccess.replica.SyncReport;
 import picocli.CommandLine.Command;
@@ -13,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code sync URL --replica DIR}: disconnected mode. Pushes the changes made offline in a local replica, then pulls
@@ -71,7 +75,17 @@ public final class SyncCommand implements Runnable {
                 throw new UsageException("--folder must not be empty");
             }
         }
-        Replica r = Replica.open(replica);
+        MailboxConfig config = connection.config(url, ctx);
+        // the server's greeting and login overlap with reading the replica's state: both take a while
+        CompletableFuture<Mailbox> connecting = CompletableFuture.supplyAsync(() -> MailAccess.connect(config),
+                SyncCommand::startDaemon);
+        Replica r;
+        try {
+            r = Replica.open(replica);
+        } catch (RuntimeException e) {
+            connecting.thenAccept(Mailbox::close);
+            throw e;
+        }
         try {
             folders.forEach(r::mirror);
             if (r.folders().stream().noneMatch(f -> !r.isLocalOnly(f))) {
@@ -81,13 +95,37 @@ public final class SyncCommand implements Runnable {
                 r.maxMessageSize(maxSize);
             }
             SyncReport report;
-            try (Mailbox mb = connection.connect(url, ctx)) {
+            try (Mailbox mb = connected(connecting)) {
                 report = r.sync(mb);
             }
             ctx.out().println(json ? json(report) : text(report));
             ctx.out().flush();
+        } catch (RuntimeException e) {
+            connecting.thenAccept(Mailbox::close); // a no-op where the mailbox was closed or never opened
+            throw e;
         } finally {
             r.close();
+        }
+    }
+
+    private static void startDaemon(Runnable task) {
+        Thread t = new Thread(task, "mailaccess-connect");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The connected mailbox, or the connection's own exception as if it had been thrown here. */
+    private static Mailbox connected(CompletableFuture<Mailbox> connecting) {
+        try {
+            return connecting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

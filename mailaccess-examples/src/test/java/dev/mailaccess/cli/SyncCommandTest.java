@@ -3,6 +3,7 @@ package dev.mailaccess.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailaccess.Flags;
+import dev.mailaccess.replica.Replica;
 import dev.mailaccess.testkit.GreenMailFixture;
 import dev.mailaccess.testkit.SharedServers;
 import dev.mailaccess.testkit.TestMessages;
@@ -126,5 +127,26 @@ class SyncCommandTest {
         assertThat(bad.err()).contains("no folder 'Nope'");
         assertThat(replica("frobnicate").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(replica("flag", "INBOX", "x", "flagged").err()).contains("+NAME or -NAME");
+    }
+
+    @Test
+    void replicaAndServerErrorsEachReportAsThemselves() {
+        // the connection is made while the replica is read: neither error may hide the other or leave it open
+        assertThat(sync().exit()).isZero();
+        try (Replica held = Replica.open(tmp.resolve("r"))) {
+            Cli.Result inUse = sync();
+            assertThat(inUse.exit()).as(inUse.toString()).isEqualTo(ExitCodes.ERROR);
+            assertThat(inUse.err()).contains("is open elsewhere");
+        }
+        Cli.Result wrongPassword = Cli.run(Map.of(ConnectionOptions.PASSWORD_VARIABLE, "wrong"),
+                "sync", "imap://" + user + "@127.0.0.1:" + server.port("imap"), "--tls=none", "--replica",
+                tmp.resolve("r").toString());
+        assertThat(wrongPassword.exit()).as(wrongPassword.toString()).isEqualTo(ExitCodes.AUTHENTICATION);
+        Cli.Result refused = Cli.run(env, "sync", "imap://" + user + "@127.0.0.1:1", "--tls=none", "--replica",
+                tmp.resolve("r").toString(), "--timeout", "5");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCodes.CONNECTION);
+        try (Replica free = Replica.open(tmp.resolve("r"))) { // the failed runs released the replica
+            assertThat(free.messages("INBOX")).hasSize(3);
+        }
     }
 }

@@ -45,6 +45,9 @@ final class BoundedImapProtocol extends IMAPProtocol {
     private SectionStream streaming;
     private ResponseInputStream angusInput;
     private BoundedResponseInput boundedInput;
+    private ImapLogin.Outcome login;
+    private boolean loggedIn;
+    private boolean compressed;
 
     BoundedImapProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
             throws IOException, ProtocolException {
@@ -67,6 +70,101 @@ final class BoundedImapProtocol extends IMAPProtocol {
     /** A connection over given streams, without a socket: for replaying recorded server output in tests. */
     BoundedImapProtocol(InputStream in, java.io.PrintStream out, Properties props) throws IOException {
         super(in, out, props, false);
+    }
+
+    /**
+     * Logs in the library's way ({@link ImapLogin}); Angus calls this for every new connection because the session
+     * sets {@code sasl.enable}. Falls back to Angus's SASL only where no configuration was given (replays in tests).
+     */
+    @Override
+    public void sasllogin(String[] allowed, String realm, String authzid, String u, String p)
+            throws ProtocolException {
+        Object config = props == null ? null : props.get(AngusSessions.configKey(prefix));
+        if (!(config instanceof dev.mailaccess.MailboxConfig c)) {
+            super.sasllogin(allowed, realm, authzid, u, p);
+            return;
+        }
+        login = ImapLogin.login(this, c, u);
+        loggedIn = true;
+    }
+
+    /**
+     * Whether the connection is TLS: Angus asks whether its socket is an {@code SSLSocket}, which a socket tunnelled
+     * through a proxy is not, even where it carries implicit TLS (TLS starts inside the tunnel; see
+     * {@code TunnelSocket}). Without this, a login through a proxy over imaps would refuse PLAIN as cleartext.
+     */
+    @Override
+    public boolean isSSL() {
+        if (super.isSSL()) {
+            return true;
+        }
+        Object config = props == null ? null : props.get(AngusSessions.configKey(prefix));
+        return config instanceof dev.mailaccess.MailboxConfig c && c.proxy() != null
+                && c.tlsMode() == dev.mailaccess.TlsMode.IMPLICIT;
+    }
+
+    @Override
+    public boolean isAuthenticated() {
+        return loggedIn || super.isAuthenticated();
+    }
+
+    @Override
+    public void disconnect() {
+        loggedIn = false;
+        super.disconnect();
+    }
+
+    /**
+     * COMPRESS=DEFLATE: Angus sends the command and puts an inflater under a new response stream, which the next
+     * {@link #getInputStream()} replaces with a new bounded reader (over an {@link InflatedSource}); the line and
+     * literal bounds then apply to the inflated bytes, and the rate to them too. Angus's {@code compress()} calls
+     * {@code super.startCompression} directly, so this is the method to override.
+     */
+    @Override
+    public void compress() throws ProtocolException {
+        super.compress();
+        compressed = true;
+    }
+
+    /** Whether this connection's traffic is compressed. */
+    boolean compressed() {
+        return compressed;
+    }
+
+    /** How this connection logged in, or null if it did not log in through {@link #sasllogin}. */
+    ImapLogin.Outcome loginOutcome() {
+        return login;
+    }
+
+    /** Angus's handling of a login's final response: NO, BAD and BYE throw; a CAPABILITY code is taken. */
+    void loginResult(Response r) throws ProtocolException {
+        handleLoginResult(r);
+        setCapabilities(r);
+    }
+
+    /** One line of a SASL exchange, CRLF-terminated, flushed. */
+    void sendLine(String line) throws IOException {
+        java.io.OutputStream os = getOutputStream();
+        os.write(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        os.write('\r');
+        os.write('\n');
+        os.flush();
+    }
+
+    /**
+     * Angus's protocol trace (off unless debugging) leaves out what a login exchange sends, and says so in its log
+     * as Angus's own login does.
+     *
+     * @param quiet     true before the exchange, false after it
+     * @param mechanism the SASL mechanism, for the log line
+     */
+    void quietForSecrets(boolean quiet, String mechanism) {
+        if (quiet && isTracing()) {
+            logger.fine("AUTHENTICATE " + mechanism + " command trace suppressed");
+            suspendTracing();
+        } else if (!quiet) {
+            resumeTracing();
+        }
     }
 
     /** The per-connection state: the limits, the clock and the commands awaiting their tagged answer. */
@@ -138,6 +236,9 @@ final class BoundedImapProtocol extends IMAPProtocol {
         if (current != angusInput) {
             angusInput = current;
             InputStream source = AngusInput.buffered(current);
+            if (source != null && compressed) {
+                source = new InflatedSource(source);
+            }
             Tracking t = tracking();
             boundedInput = source == null ? null
                     : new BoundedResponseInput(source, new ResponseReader(source, t.limits, t.clock));

@@ -33,8 +33,25 @@ public final class BoundedImapStore extends IMAPStore {
         return (IMAPStore) session.getStore(protocol);
     }
 
+    /** The connection made last, for how it logged in. */
+    private volatile BoundedImapProtocol latest;
+
     @Override
     protected IMAPProtocol newIMAPProtocol(String host, int port) throws IOException, ProtocolException {
-        return new BoundedImapProtocol(name, host, port, session.getProperties(), isSSL, logger);
+        BoundedImapProtocol p = new BoundedImapProtocol(name, host, port, session.getProperties(), isSSL, logger);
+        latest = p;
+        return p;
+    }
+
+    /** Whether the store's newest connection is compressed (COMPRESS=DEFLATE), or null when unknown. */
+    static Boolean lastCompressed(IMAPStore store) {
+        BoundedImapProtocol p = store instanceof BoundedImapStore b ? b.latest : null;
+        return p == null ? null : p.compressed();
+    }
+
+    /** How the store's newest connection logged in, or null when unknown. */
+    static ImapLogin.Outcome lastLogin(IMAPStore store) {
+        BoundedImapProtocol p = store instanceof BoundedImapStore b ? b.latest : null;
+        return p == null ? null : p.loginOutcome();
     }
 }

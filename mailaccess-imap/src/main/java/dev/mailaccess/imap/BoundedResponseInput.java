@@ -16,6 +16,11 @@ final class BoundedResponseInput extends ResponseInputStream {
     private final ResponseReader reader;
     private boolean replay;
 
+    /**
+     * @param source where the reader reads from; its {@code available()} must not claim bytes that have not come
+     *               (over an inflater, {@link InflatedSource} sees to that), or Angus's IDLE loop would block
+     *               reading a response the server has not sent
+     */
     BoundedResponseInput(InputStream source, ResponseReader reader) {
         super(InputStream.nullInputStream()); // Angus's own buffer stays unused
         this.source = source;

@@ -40,6 +40,11 @@ final class ImapCapabilities {
             CapabilityInfo.nativeSupport(Capability.PUSH, "IDLE (RFC 2177)"),
             CapabilityInfo.nativeSupport(Capability.QUICK_RESYNC, "with CONDSTORE/QRESYNC (RFC 7162)"),
             CapabilityInfo.nativeSupport(Capability.SORT, "with SORT extension (RFC 5256)"),
+            CapabilityInfo.nativeSupport(Capability.SASL_LOGIN, "AUTHENTICATE SCRAM-SHA-256, SCRAM-SHA-1 (RFC 7677,"
+                    + " RFC 5802) or OAUTHBEARER (RFC 7628), with SASL-IR (RFC 4959), where the server offers them"),
+            CapabilityInfo.nativeSupport(Capability.COMPRESSION,
+                    "COMPRESS=DEFLATE (RFC 4978) where the server offers it, on unless the configuration turns it off"),
+            CapabilityInfo.nativeSupport(Capability.QUOTA, "GETQUOTAROOT (RFC 9208) where the server has QUOTA"),
             CapabilityInfo.nativeSupport(Capability.THREADS, "UID THREAD (RFC 5256) where the server has THREAD; "
                     + "elsewhere emulated: the same algorithm run here on headers fetched in one FETCH"),
             CapabilityInfo.nativeSupport(Capability.PREVIEW, "FETCH PREVIEW (RFC 8970) in the listing's FETCH where "
@@ -111,6 +116,45 @@ final class ImapCapabilities {
         }
         if (!has.test("SORT")) {
             caps = caps.with(CapabilityInfo.unsupported(Capability.SORT, "server has no SORT extension (RFC 5256)"));
+        }
+        if (!has.test("QUOTA")) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.QUOTA, "server has no QUOTA extension (RFC 9208)"));
+        }
+        return caps;
+    }
+
+    /**
+     * The set refined from the server's extensions ({@code has}) and from what this session's connection did: the
+     * mechanisms offered before login, the one used, and whether COMPRESS is on.
+     *
+     * @param compressed whether the connection was seen compressed, null when unknown (then the wish counts)
+     */
+    static CapabilitySet refine(Predicate<String> has, ImapLogin.Outcome login, boolean compressionWanted,
+                                Boolean compressed) {
+        CapabilitySet caps = refine(has);
+        if (login != null && login.mechanism() != null) {
+            List<String> strong = login.offered().stream()
+                    .filter(m -> m.startsWith("SCRAM-") || m.equals("OAUTHBEARER")).toList();
+            String used = "logged in with " + login.mechanism() + (login.initialResponse() ? " (SASL-IR)" : "");
+            caps = caps.with(strong.isEmpty()
+                    ? CapabilityInfo.unsupported(Capability.SASL_LOGIN, "server offers no SCRAM or OAUTHBEARER"
+                    + " (it offers " + (login.offered().isEmpty() ? "no AUTH= mechanism" : String.join(" ",
+                    login.offered())) + "); " + used)
+                    : CapabilityInfo.nativeSupport(Capability.SASL_LOGIN, "server offers " + String.join(" ", strong)
+                    + "; " + used));
+        }
+        if (!has.test("COMPRESS=DEFLATE")) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.COMPRESSION,
+                    "server does not offer COMPRESS=DEFLATE (RFC 4978)"));
+        } else if (!compressionWanted) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.COMPRESSION,
+                    "the server offers COMPRESS=DEFLATE, but MailboxConfig.compression(false) turned it off"));
+        } else if (Boolean.FALSE.equals(compressed)) {
+            caps = caps.with(CapabilityInfo.unsupported(Capability.COMPRESSION,
+                    "the server offers COMPRESS=DEFLATE, but this session's connection did not start it"));
+        } else {
+            caps = caps.with(CapabilityInfo.nativeSupport(Capability.COMPRESSION,
+                    "COMPRESS=DEFLATE (RFC 4978): this session's traffic is compressed"));
         }
         return caps;
     }

@@ -41,45 +41,13 @@ public final class ImapProvider implements MailboxProvider {
 
     @Override
     public MailboxSession connect(MailboxConfig config) {
-        if (!loginCommandFits(config)) {
-            return connect(config, angusProperties());
-        }
-        Properties withLogin = angusProperties();
-        // No SASL mechanism: Angus then logs in with the LOGIN command, one round trip. AUTHENTICATE PLAIN costs two
-        // (Angus does not send the initial response with SASL-IR) for the same cleartext-inside-the-channel secret.
-        withLogin.put("auth.mechanisms", "");
-        try {
-            return connect(config, withLogin);
-        } catch (MailAccessException e) {
-            if (!String.valueOf(e.getCause()).contains("No login methods supported")) {
-                throw e;
-            }
-            // LOGINDISABLED: only a SASL mechanism may be left
-            return connect(config, angusProperties());
-        }
-    }
-
-    /** LOGIN sends the user name and password as IMAP strings: printable ASCII goes as it is, in one line. */
-    private static boolean loginCommandFits(MailboxConfig config) {
-        if (!(config.credentials() instanceof Credentials.Password pw)) {
-            return false;
-        }
-        return printableAscii(config.user()) && printableAscii(pw.reveal());
-    }
-
-    private static boolean printableAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
-        }
-        return !s.isEmpty();
+        return connect(config, angusProperties(config));
     }
 
     private MailboxSession connect(MailboxConfig config, Properties angusProperties) {
-        String angusProtocol = config.tlsMode() == TlsMode.IMPLICIT ? "imaps" : "imap";
-        String secret = AngusSessions.secret(config);
+        String angusProtocol = AngusSessions.angusProtocol(config, "imap");
+        // ImapLogin reads the credentials itself at every login; Angus only needs a password that is not null
+        String secret = config.credentials() instanceof Credentials.Password pw ? pw.reveal() : "(token)";
         SocketRegistry sockets = new SocketRegistry();
         Session session = AngusSessions.create(config, angusProtocol, sockets, angusProperties);
         IMAPStore store = null;
@@ -87,7 +55,9 @@ public final class ImapProvider implements MailboxProvider {
             store = BoundedImapStore.open(session, angusProtocol);
             store.connect(config.host(), config.port(), config.user(), secret);
             IMAPStore connected = store;
-            CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name));
+            CapabilitySet caps = ImapCapabilities.refine(name -> hasCapability(connected, name),
+                    BoundedImapStore.lastLogin(connected), config.compression(),
+                    BoundedImapStore.lastCompressed(connected));
             ImapSession opened = new ImapSession(config, session, connected, sockets, caps);
             // read now, while no folder holds the connection (see ImapSession.serverHas)
             for (String extension : List.of("CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS")) {
@@ -97,6 +67,11 @@ public final class ImapProvider implements MailboxProvider {
         } catch (MessagingException | RuntimeException e) {
             sockets.closeAll(); // first: a LOGOUT on a silent server would wait the read timeout again
             closeQuietly(store);
+            for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+                if (t instanceof ImapLogin.Refused refused) {
+                    throw refused.failure;
+                }
+            }
             throw Errors.translate(ImapSession.withConnectionCause(e), "connecting to " + config.displayUri());
         }
     }
@@ -121,6 +96,16 @@ public final class ImapProvider implements MailboxProvider {
     }
 
     /** Angus properties (without the {@code mail.<protocol>.} prefix) this adapter relies on. */
+    static Properties angusProperties(MailboxConfig config) {
+        Properties p = angusProperties();
+        // Every connection logs in through BoundedImapProtocol.sasllogin, i.e. ImapLogin
+        p.put("sasl.enable", "true");
+        // COMPRESS=DEFLATE after login where offered: the bounded reader then reads the inflated stream
+        p.put("compress.enable", Boolean.toString(config.compression()));
+        return p;
+    }
+
+    /** Angus properties that do not depend on the configuration. */
     static Properties angusProperties() {
         Properties p = new Properties();
         // Reading a body never sets \Seen.

@@ -291,6 +291,28 @@ public final class ImapSession implements MailboxSession {
     }
 
     @Override
+    public List<dev.mailaccess.Quota> quota(String path) {
+        settle();
+        long start = System.nanoTime();
+        try {
+            jakarta.mail.Quota[] roots = store.getQuota(path);
+            List<dev.mailaccess.Quota> out = new ArrayList<>(roots.length);
+            for (jakarta.mail.Quota q : roots) {
+                List<dev.mailaccess.Quota.Resource> resources = new ArrayList<>();
+                if (q.resources != null) {
+                    for (jakarta.mail.Quota.Resource r : q.resources) {
+                        resources.add(new dev.mailaccess.Quota.Resource(r.name, r.usage, r.limit));
+                    }
+                }
+                out.add(new dev.mailaccess.Quota(q.quotaRoot == null ? "" : q.quotaRoot, resources));
+            }
+            return List.copyOf(out);
+        } catch (MessagingException | RuntimeException e) {
+            throw notFoundOr(null, path, e, "reading the quota of " + path + on(), start);
+        }
+    }
+
+    @Override
     public void createFolder(String path) {
         settle();
         long start = System.nanoTime();

@@ -12,6 +12,7 @@ import dev.mailaccess.UnsupportedCapabilityException;
 import dev.mailaccess.internal.PreviewText;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,12 +88,10 @@ final class ImapSummaries {
      * reporting an expunge in the middle of the answers (GreenMail) can leave paired with the wrong UID.
      */
     private Map<Long, MessageSummary> fetchSummaries(String command, FetchSpec spec) throws MessagingException {
-        String server = selected.session.config().displayUri();
-        long uidValidity = selected.uidValidity;
-        @SuppressWarnings("unchecked")
-        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) selected.folder.doCommand(
-                p -> ListingReader.list(p, command, uidValidity, spec, server));
+        Map<Long, MessageSummary> answers = fetchSummaries(command, spec, r -> { });
         if (answers == null) {
+            String server = selected.session.config().displayUri();
+            long uidValidity = selected.uidValidity;
             answers = new LinkedHashMap<>();
             for (FetchResponse fr : selected.rawFetch(command).values()) {
                 try {
@@ -104,6 +103,24 @@ final class ImapSummaries {
             }
         }
         selected.ensureOpen();
+        return answers;
+    }
+
+    /**
+     * The summary FETCH through the bounded reader, showing {@code untagged} the other untagged answers; null (and
+     * nothing sent) where the connection reads through Angus's own reader.
+     */
+    private Map<Long, MessageSummary> fetchSummaries(String command, FetchSpec spec,
+                                                     java.util.function.Consumer<IMAPResponse> untagged)
+            throws MessagingException {
+        String server = selected.session.config().displayUri();
+        long uidValidity = selected.uidValidity;
+        @SuppressWarnings("unchecked")
+        Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) selected.folder.doCommand(
+                p -> ListingReader.list(p, command, uidValidity, spec, server, untagged));
+        if (answers != null) {
+            selected.ensureOpen();
+        }
         return answers;
     }
 
@@ -198,9 +215,12 @@ final class ImapSummaries {
     }
 
     /**
-     * With QRESYNC: UNSELECT, then {@code SELECT path (QRESYNC (uidValidity modSeq))} (Angus sends ENABLE QRESYNC
-     * first), whose untagged answers carry both the changed messages and {@code VANISHED (EARLIER)}; then one FETCH
-     * for the rest of the spec. With CONDSTORE only: {@link #changedSince}.
+     * With QRESYNC: one {@code UID FETCH 1:4294967295 (items) (CHANGEDSINCE modSeq VANISHED)}, whose answers (the
+     * changed messages, then {@code VANISHED (EARLIER)} for the expunged) go through the fast reader. The VANISHED
+     * modifier needs QRESYNC enabled, and ENABLE is refused in a selected mailbox: the first time, the folder is
+     * reselected with {@code SELECT path (QRESYNC (uidValidity now))}, naming the MODSEQ the folder is at now, so
+     * that the SELECT answers next to nothing (naming the caller's MODSEQ there made Angus read every change twice
+     * as slowly as the FETCH does); later, a NOOP first. With CONDSTORE only: {@link #changedSince}.
      */
     FolderChanges changesSince(long knownUidValidity, long modSeq, FetchSpec spec) {
         long uidValidity = selected.uidValidity;
@@ -213,30 +233,45 @@ final class ImapSummaries {
             return new FolderChanges(changedSince(modSeq, spec), List.of(), false);
         }
         return selected.call("resynchronising since MODSEQ " + modSeq, null, () -> {
-            selected.folder.close(false);
-            List<jakarta.mail.event.MailEvent> events = selected.folder.open(selected.angusMode(),
-                    new org.eclipse.angus.mail.imap.ResyncData(knownUidValidity, modSeq));
-            selected.watchConnection();
-            if (selected.folder.getUIDValidity() != knownUidValidity) {
-                throw new MailAccessException("UIDVALIDITY of " + selected.path + " changed during the resync");
-            }
-            List<MessageRef> changed = new ArrayList<>();
-            Set<Long> vanished = new java.util.TreeSet<>();
-            for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
-                if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
-                    for (long uid : v.getUIDs()) {
-                        vanished.add(uid);
-                    }
-                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c && !c.getMessage().isExpunged()) {
-                    changed.add(selected.ref(c.getMessage()));
+            if (!Boolean.TRUE.equals(selected.folder.doCommand(p -> p.isEnabled("QRESYNC")))) {
+                long now = selected.folder.getHighestModSeq();
+                selected.folder.close(false);
+                selected.folder.open(selected.angusMode(), new org.eclipse.angus.mail.imap.ResyncData(
+                        knownUidValidity, now > 0 ? now : modSeq));
+                selected.watchConnection();
+                if (selected.folder.getUIDValidity() != knownUidValidity) {
+                    throw new MailAccessException("UIDVALIDITY of " + selected.path + " changed during the resync");
                 }
+            } else {
+                selected.refresh(); // a FETCH alone does not make the server look for new mail (Dovecot)
             }
-            selected.ensureOpen();
             FetchSpec wire = onTheWire(spec);
-            List<MessageSummary> summaries = changed.isEmpty() ? List.of() : previews(listed(fetchSummaries(
-                    "UID FETCH " + SelectedFolder.uidSet(changed) + " (" + ListingReader.items(wire) + ")", wire),
-                    wire), spec);
-            return new FolderChanges(summaries,
+            int max = selected.session.config().limits().maxMessages();
+            Set<Long> vanished = new java.util.TreeSet<>();
+            RuntimeException[] tooMany = {null}; // thrown once the answer is read whole: the connection stays usable
+            // every UID, not 1:*: '*' is the highest UID still there, and the newest messages may be the vanished
+            Map<Long, MessageSummary> answers = fetchSummaries("UID FETCH 1:4294967295 ("
+                    + ListingReader.items(wire) + ") (CHANGEDSINCE " + modSeq + " VANISHED)", wire, r -> {
+                        try {
+                            long[] uids = VanishedSafeFolder.earlierVanished(r.toString(), max - vanished.size());
+                            if (uids != null) {
+                                for (long uid : uids) {
+                                    vanished.add(uid);
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            tooMany[0] = e;
+                        }
+                    });
+            if (tooMany[0] != null) {
+                throw tooMany[0];
+            }
+            if (answers == null) {
+                throw new MailAccessException("the connection to " + selected.session.config().displayUri()
+                        + " cannot read a resynchronisation"); // never: QRESYNC sessions read through the bounded reader
+            }
+            answers.keySet().forEach(vanished::remove);
+            return new FolderChanges(previews(listed(answers, wire), spec),
                     vanished.stream().map(uid -> MessageRef.imap(uidValidity, uid)).toList(), true);
         });
     }

@@ -87,6 +87,17 @@ final class ListingReader {
      */
     static Map<Long, MessageSummary> list(IMAPProtocol p, String command, long uidValidity, FetchSpec spec,
                                           String server) throws ProtocolException {
+        return list(p, command, uidValidity, spec, server, r -> { });
+    }
+
+    /**
+     * {@link #list(IMAPProtocol, String, long, FetchSpec, String)}, showing {@code untagged} every untagged response
+     * that is not a FETCH answer (such as {@code VANISHED (EARLIER)}) before Angus handles it; it must not read
+     * from the response (Angus reads it next), only look at its text.
+     */
+    static Map<Long, MessageSummary> list(IMAPProtocol p, String command, long uidValidity, FetchSpec spec,
+                                          String server, java.util.function.Consumer<IMAPResponse> untagged)
+            throws ProtocolException {
         ResponseReader reader = p instanceof BoundedImapProtocol b ? b.responses() : null;
         if (reader == null) {
             return null;
@@ -121,6 +132,9 @@ final class ListingReader {
                 if (r.isBYE() || r.isTagged() && tag.equals(r.getTag())) {
                     result = r;
                 } else {
+                    if (r.isUnTagged()) {
+                        untagged.accept(r);
+                    }
                     others.add(r);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.mailaccess.imap;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -34,16 +35,19 @@ final class ResponseSafety {
             return balance;
         }
         ResponseSafety s = new ResponseSafety(b, from, to);
-        String key = s.untaggedKey();
-        if (key == null) {
+        if (!s.untaggedKey()) {
             return null;
         }
-        return switch (key) {
-            case "FETCH" -> s.fetchStructures();
-            case "STATUS" -> s.list(2, "STATUS");
-            case "QUOTA" -> s.list(3, "QUOTA");
-            default -> null;
-        };
+        int key = s.pos;
+        s.pos = s.atomEnd();
+        if (s.is(key, "FETCH")) {
+            return s.fetchStructures();
+        } else if (s.is(key, "STATUS")) {
+            return s.list(2, "STATUS");
+        } else if (s.is(key, "QUOTA")) {
+            return s.list(3, "QUOTA");
+        }
+        return null;
     }
 
     /** Parentheses close and strings end; literals are skipped whole (the reader framed them). */
@@ -70,18 +74,40 @@ final class ResponseSafety {
         return depth > 0 ? "a list is not closed" : null;
     }
 
-    /** The key of an untagged response ({@code * FETCH}, {@code * STATUS}: the word after the number or star). */
-    private String untaggedKey() {
+    /**
+     * Moves to the key of an untagged response ({@code * FETCH}, {@code * STATUS}: the word after the number or
+     * star); false if this is no untagged response. No strings: this runs for every response Angus reads.
+     */
+    private boolean untaggedKey() {
         if (end - pos < 3 || b[pos] != '*' || b[pos + 1] != ' ') {
-            return null;
+            return false;
         }
         pos += 2;
-        String first = atom();
-        if (!first.isEmpty() && Character.isDigit(first.charAt(0))) {
+        int first = pos;
+        int firstEnd = atomEnd();
+        if (firstEnd > first && Character.isDigit(b[first])) {
+            pos = firstEnd;
             skipSpaces();
-            return atom().toUpperCase(Locale.ROOT);
         }
-        return first.toUpperCase(Locale.ROOT);
+        return true;
+    }
+
+    /** The atom starting at {@code pos} is {@code word} (upper case, ASCII), ignoring case. */
+    private boolean is(int start, String word) {
+        int stop = atomEndFrom(start);
+        if (stop - start != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            int c = b[start + i] & 0xff;
+            if (c >= 'a' && c <= 'z') {
+                c -= 'a' - 'A';
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every ENVELOPE, BODYSTRUCTURE and BODY structure in a FETCH answer holds only what its grammar allows. */
@@ -93,14 +119,16 @@ final class ResponseSafety {
             } else if (c == '{' && skipLiteral()) {
                 continue;
             } else if (isAtomChar(c)) {
-                String word = atom().toUpperCase(Locale.ROOT);
-                boolean envelope = word.equals("ENVELOPE");
-                boolean structure = word.equals("BODYSTRUCTURE") || word.equals("BODY");
+                int word = pos;
+                pos = atomEnd();
+                boolean envelope = is(word, "ENVELOPE");
+                boolean structure = !envelope && (is(word, "BODYSTRUCTURE") || is(word, "BODY"));
                 if ((envelope || structure) && pos + 1 < end && b[pos] == ' ' && b[pos + 1] == '(') {
                     pos++;
                     String problem = structure(structure);
                     if (problem != null) {
-                        return word + ": " + problem;
+                        return new String(b, word, atomEndFrom(word) - word, StandardCharsets.ISO_8859_1)
+                                .toUpperCase(Locale.ROOT) + ": " + problem;
                     }
                 }
                 continue;
@@ -130,14 +158,14 @@ final class ResponseSafety {
                     return "a brace that announces no literal";
                 }
             } else {
-                String word = atom();
-                if (word.isEmpty()) {
+                int word = pos;
+                pos = atomEnd();
+                if (pos == word) {
                     return "an unexpected byte " + (c & 0xff);
                 }
-                boolean nil = word.equalsIgnoreCase("NIL");
-                boolean number = numbers && word.chars().allMatch(Character::isDigit);
-                if (!nil && !number) {
-                    return "'" + abbreviate(word) + "' where only strings, numbers and NIL may stand";
+                if (!is(word, "NIL") && !(numbers && digitsOnly(word, pos))) {
+                    return "'" + abbreviate(new String(b, word, pos - word, StandardCharsets.ISO_8859_1))
+                            + "' where only strings, numbers and NIL may stand";
                 }
             }
         } while (depth > 0 && pos < end);
@@ -225,10 +253,30 @@ final class ResponseSafety {
 
     private String atom() {
         int start = pos;
-        while (pos < end && isAtomChar(b[pos])) {
-            pos++;
+        pos = atomEnd();
+        return new String(b, start, pos - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Where the atom at {@code pos} ends ({@code pos} itself if none starts there); {@code pos} does not move. */
+    private int atomEnd() {
+        return atomEndFrom(pos);
+    }
+
+    private int atomEndFrom(int from) {
+        int i = from;
+        while (i < end && isAtomChar(b[i])) {
+            i++;
         }
-        return new String(b, start, pos - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return i;
+    }
+
+    private boolean digitsOnly(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bytes Angus reads as part of an atom (its ATOM_CHAR_DELIM stops at these and at controls). */

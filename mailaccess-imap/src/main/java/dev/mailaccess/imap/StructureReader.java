@@ -33,25 +33,15 @@ final class StructureReader {
         } while (in.peek() == '(');
         String subtype = string();
         BodyStructures.Params params = null;
-        String disposition = null;
-        BodyStructures.Params dispositionParams = null;
+        Disposition disposition = Disposition.NONE;
         if (!closes()) {
             params = parameters();
             if (!closes()) {
-                in.skipSpaces();
-                if (in.peek() == '(') {
-                    in.pos++;
-                    disposition = string();
-                    dispositionParams = parameters();
-                    in.expect(')');
-                } else if (in.nstring() != null) {
-                    throw new AnswerReader.Unparsed("a multipart disposition that is no list"); // Exchange's
-                }
-                skipExtensions();
+                disposition = dispositionAndExtensions("a multipart disposition that is no list"); // Exchange's
             }
         }
-        return new BodyStructures.Node("multipart", subtype, params, disposition, dispositionParams, null, -1,
-                parts);
+        return new BodyStructures.Node("multipart", subtype, params, disposition.type(), disposition.params(), null,
+                -1, parts);
     }
 
     private BodyStructures.Node single() throws AnswerReader.Unparsed {
@@ -73,28 +63,39 @@ final class StructureReader {
             in.skipValue(); // the nested body: its parts are not listed
             in.number(); // lines
         }
-        String disposition = null;
-        BodyStructures.Params dispositionParams = null;
+        Disposition disposition = Disposition.NONE;
         if (!closes()) {
             in.nstring(); // MD5
             if (!closes()) {
-                in.skipSpaces();
-                if (in.peek() == '(') {
-                    in.pos++;
-                    disposition = string();
-                    dispositionParams = parameters();
-                    in.expect(')');
-                } else if (in.nstring() != null) {
-                    throw new AnswerReader.Unparsed("a disposition that is no list");
-                }
-                skipExtensions();
+                disposition = dispositionAndExtensions("a disposition that is no list");
             }
         }
         if (size > Integer.MAX_VALUE) {
             throw new AnswerReader.Unparsed("a part larger than Angus's sizes");
         }
-        return new BodyStructures.Node(type, subtype, params, disposition, dispositionParams, encoding, (int) size,
-                List.of());
+        return new BodyStructures.Node(type, subtype, params, disposition.type(), disposition.params(), encoding,
+                (int) size, List.of());
+    }
+
+    /** A part's Content-Disposition as the structure gives it; NONE where it has none. */
+    private record Disposition(String type, BodyStructures.Params params) {
+        static final Disposition NONE = new Disposition(null, null);
+    }
+
+    /** {@code (type params)} or NIL, then whatever extension data follows up to the part's end. */
+    private Disposition dispositionAndExtensions(String offGrammar) throws AnswerReader.Unparsed {
+        Disposition d = Disposition.NONE;
+        in.skipSpaces();
+        if (in.peek() == '(') {
+            in.pos++;
+            String type = string();
+            d = new Disposition(type, parameters());
+            in.expect(')');
+        } else if (in.nstring() != null) {
+            throw new AnswerReader.Unparsed(offGrammar);
+        }
+        skipExtensions();
+        return d;
     }
 
     /** A string that must be there (NIL is a quirk Angus works around). */

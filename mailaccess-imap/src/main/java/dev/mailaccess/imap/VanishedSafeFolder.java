@@ -114,6 +114,30 @@ public final class VanishedSafeFolder extends IMAPFolder {
         }
     }
 
+    /**
+     * The UIDs of {@code * VANISHED (EARLIER) uid-set}, the answer to a FETCH with the VANISHED modifier; null for
+     * any other response.
+     *
+     * @throws dev.mailaccess.ServerLimitException if the set names more than {@code max} UIDs
+     */
+    static long[] earlierVanished(String line, int max) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length != 4 || !words[1].equalsIgnoreCase("VANISHED") || !words[2].equalsIgnoreCase("(EARLIER)")) {
+            return null;
+        }
+        UIDSet[] sets = UIDSet.parseUIDSets(words[3]);
+        if (sets == null) {
+            return null;
+        }
+        long size = UIDSet.size(sets);
+        if (size > max || size < 0) {
+            throw new dev.mailaccess.ServerLimitException(dev.mailaccess.ServerLimits.Limit.MESSAGE_COUNT,
+                    "the server reports " + size + " vanished messages, more than " + max
+                            + " (ServerLimits.maxMessages)", null);
+        }
+        return UIDSet.toArray(sets);
+    }
+
     /** The UIDs of {@code * VANISHED uid-set}; null for {@code VANISHED (EARLIER)}, which Angus handles itself. */
     static long[] unsolicitedVanished(String line) {
         String[] words = line.trim().split("\\s+");

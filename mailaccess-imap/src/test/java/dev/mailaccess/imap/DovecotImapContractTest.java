@@ -27,6 +27,11 @@ class DovecotImapContractTest extends MailboxContract {
         for (Capability c : Capability.values()) {
             m.put(c, Support.NATIVE);
         }
+        // the shared Dovecot: auth_mechanisms plain login, no imap_zlib, no quota plugin (ImapLoginMechanismsTest and
+        // ImapCompressionQuotaTest start Dovecots that have them)
+        m.put(Capability.SASL_LOGIN, Support.UNSUPPORTED);
+        m.put(Capability.COMPRESSION, Support.UNSUPPORTED);
+        m.put(Capability.QUOTA, Support.UNSUPPORTED);
         return m;
     }
 }

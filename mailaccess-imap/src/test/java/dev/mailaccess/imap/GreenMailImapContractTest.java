@@ -28,6 +28,12 @@ class GreenMailImapContractTest extends MailboxContract {
             m.put(c, Support.NATIVE);
         }
         m.put(Capability.QUICK_RESYNC, Support.UNSUPPORTED);
+        m.put(Capability.SASL_LOGIN, Support.UNSUPPORTED); // AUTH=XOAUTH2 only
+        m.put(Capability.COMPRESSION, Support.UNSUPPORTED);
+        // no THREAD, PREVIEW or NOTIFY: done here (IDLE on the first folder, the others polled, for WATCH)
+        m.put(Capability.THREADS, Support.EMULATED);
+        m.put(Capability.PREVIEW, Support.EMULATED);
+        m.put(Capability.WATCH, Support.EMULATED);
         return m;
     }
 }

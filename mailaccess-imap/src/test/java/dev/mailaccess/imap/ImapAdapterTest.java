@@ -150,10 +150,21 @@ class ImapAdapterTest {
         assertThat(uidplus.support(Capability.MOVE)).isEqualTo(Support.EMULATED);
         assertThat(uidplus.support(Capability.EXPUNGE)).isEqualTo(Support.NATIVE);
         assertThat(uidplus.support(Capability.QUICK_RESYNC)).isEqualTo(Support.NATIVE);
-        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT"));
+        assertThat(bare.support(Capability.QUOTA)).isEqualTo(Support.UNSUPPORTED);
+        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT", "QUOTA"));
         for (Capability c : Capability.values()) {
             assertThat(dovecot.support(c)).as(c.name()).isEqualTo(Support.NATIVE);
         }
+        // COMPRESSION: offered, wanted and seen on the connection; turned off; or offered but not started
+        java.util.function.Predicate<String> zlib = Set.of("COMPRESS=DEFLATE")::contains;
+        assertThat(ImapCapabilities.refine(zlib, null, true, true).support(Capability.COMPRESSION))
+                .isEqualTo(Support.NATIVE);
+        assertThat(ImapCapabilities.refine(zlib, null, false, false).info(Capability.COMPRESSION).reason())
+                .contains("compression(false)");
+        assertThat(ImapCapabilities.refine(zlib, null, true, false).info(Capability.COMPRESSION).reason())
+                .contains("did not start");
+        assertThat(ImapCapabilities.refine(s -> false, null, true, null).info(Capability.COMPRESSION).reason())
+                .contains("does not offer");
     }
 
     @Test

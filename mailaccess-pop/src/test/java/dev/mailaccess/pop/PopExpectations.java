@@ -24,6 +24,9 @@ final class PopExpectations {
         m.put(Capability.SERVER_SEARCH, Support.EMULATED);
         m.put(Capability.DELETE, Support.NATIVE);
         m.put(Capability.EXPUNGE, Support.EMULATED);
+        m.put(Capability.THREADS, Support.EMULATED); // headers per message, threaded here
+        m.put(Capability.PREVIEW, Support.EMULATED); // TOP n 100 (RETR without TOP), extracted here
+        m.put(Capability.WATCH, Support.EMULATED); // a new session per poll, UIDL compared
         return m;
     }
 }

@@ -116,24 +116,32 @@ public final class DovecotFixture implements MailServerFixture {
         private final boolean tls;
         private final String certificateHostName;
         private final int maxUserIpConnections;
+        private final String authMechanisms;
+        private final boolean compression;
+        private final String quotaRule;
 
-        private Options(boolean tls, String certificateHostName, int maxUserIpConnections) {
+        private Options(boolean tls, String certificateHostName, int maxUserIpConnections, String authMechanisms,
+                        boolean compression, String quotaRule) {
             this.tls = tls;
             this.certificateHostName = certificateHostName;
             this.maxUserIpConnections = maxUserIpConnections;
+            this.authMechanisms = authMechanisms;
+            this.compression = compression;
+            this.quotaRule = quotaRule;
         }
 
         /**
          * TLS on (STARTTLS offered, implicit-TLS ports open), certificate for localhost and 127.0.0.1, 1000
-         * connections per user and address.
+         * connections per user and address, mechanisms PLAIN and LOGIN, no COMPRESS, no quota.
          */
         public static Options defaults() {
-            return new Options(true, "localhost", 1000);
+            return new Options(true, "localhost", 1000, "plain login", false, null);
         }
 
         /** {@code false}: {@code ssl = no}, only the cleartext ports, no STARTTLS/STLS offered. */
         public Options tls(boolean enabled) {
-            return new Options(enabled, certificateHostName, maxUserIpConnections);
+            return new Options(enabled, certificateHostName, maxUserIpConnections, authMechanisms, compression,
+                    quotaRule);
         }
 
         /**
@@ -141,7 +149,7 @@ public final class DovecotFixture implements MailServerFixture {
          * the same address is refused (with {@code [LIMIT]} on IMAP, {@code [IN-USE]} on POP3).
          */
         public Options maxUserIpConnections(int connections) {
-            return new Options(tls, certificateHostName, connections);
+            return new Options(tls, certificateHostName, connections, authMechanisms, compression, quotaRule);
         }
 
         /**
@@ -149,12 +157,30 @@ public final class DovecotFixture implements MailServerFixture {
          * {@code localhost} makes host-name verification against 127.0.0.1 fail, e.g. {@code wronghost.example}.
          */
         public Options certificateHostName(String hostName) {
-            return new Options(tls, hostName, maxUserIpConnections);
+            return new Options(tls, hostName, maxUserIpConnections, authMechanisms, compression, quotaRule);
         }
 
         /** Shorthand for {@code certificateHostName("wronghost.example")}. */
         public Options wrongHostCertificate() {
             return certificateHostName("wronghost.example");
+        }
+
+        /** Dovecot's {@code auth_mechanisms}, e.g. {@code "scram-sha-256 scram-sha-1 plain login"}. */
+        public Options authMechanisms(String mechanisms) {
+            return new Options(tls, certificateHostName, maxUserIpConnections, mechanisms, compression, quotaRule);
+        }
+
+        /** {@code true}: the {@code imap_zlib} plugin, so that IMAP offers COMPRESS=DEFLATE after login. */
+        public Options compression(boolean enabled) {
+            return new Options(tls, certificateHostName, maxUserIpConnections, authMechanisms, enabled, quotaRule);
+        }
+
+        /**
+         * The {@code quota} and {@code imap_quota} plugins with the {@code count} backend and this rule, e.g.
+         * {@code "*:storage=10M"} or {@code "*:messages=50"}; IMAP then offers QUOTA.
+         */
+        public Options quota(String rule) {
+            return new Options(tls, certificateHostName, maxUserIpConnections, authMechanisms, compression, rule);
         }
 
         public boolean tls() {
@@ -172,7 +198,8 @@ public final class DovecotFixture implements MailServerFixture {
         @Override
         public String toString() {
             return "Options[tls=" + tls + ", certificateHostName=" + certificateHostName + ", maxUserIpConnections="
-                    + maxUserIpConnections + "]";
+                    + maxUserIpConnections + ", authMechanisms=" + authMechanisms + ", compression=" + compression
+                    + ", quota=" + quotaRule + "]";
         }
     }
 
@@ -449,9 +476,13 @@ public final class DovecotFixture implements MailServerFixture {
         } else {
             c.append("ssl = no\n");
         }
+        if (!mailPlugins().isEmpty()) {
+            // before the protocol sections, which add to it
+            c.append("mail_plugins = $mail_plugins ").append(mailPlugins()).append('\n');
+        }
         c.append("""
                 disable_plaintext_auth = no
-                auth_mechanisms = plain login
+                auth_mechanisms = %6$s
                 auth_failure_delay = 0
                 auth_verbose = yes
                 mail_location = maildir:%1$s/home/%%u/Maildir
@@ -470,6 +501,7 @@ public final class DovecotFixture implements MailServerFixture {
                 }
                 protocol imap {
                   mail_max_userip_connections = %5$d
+                  mail_plugins = $mail_plugins %7$s
                 }
                 protocol pop3 {
                   mail_max_userip_connections = %5$d
@@ -479,11 +511,24 @@ public final class DovecotFixture implements MailServerFixture {
                     mode = 0
                   }
                 }
-                """.formatted(d, mailUid, mailGid, SEPARATOR, options.maxUserIpConnections()));
+                """.formatted(d, mailUid, mailGid, SEPARATOR, options.maxUserIpConnections(), options.authMechanisms,
+                imapPlugins()));
+        if (options.quotaRule != null) {
+            c.append("plugin {\n  quota = count:User quota\n  quota_rule = ").append(options.quotaRule)
+                    .append("\n  quota_vsizes = yes\n}\n");
+        }
         c.append(loginService("imap-login", "imap", "imaps"));
         c.append(loginService("pop3-login", "pop3", "pop3s"));
         c.append(mailService("imap")).append(mailService("pop3"));
         return c.toString();
+    }
+
+    private String mailPlugins() {
+        return ((options.compression ? "zlib " : "") + (options.quotaRule != null ? "quota" : "")).strip();
+    }
+
+    private String imapPlugins() {
+        return ((options.compression ? "imap_zlib " : "") + (options.quotaRule != null ? "imap_quota" : "")).strip();
     }
 
     private String loginService(String service, String clear, String implicit) {
@@ -743,6 +788,51 @@ public final class DovecotFixture implements MailServerFixture {
         }
         passwords.put(login, "pw-" + login);
         return login;
+    }
+
+    /**
+     * Hands out a user whose passwd-file entry holds a SCRAM-SHA-256 hash (made by {@code doveadm pw}) instead of
+     * the password: {@code scram1}, {@code scram2}, ... with password {@code pw-<user>}. Waits until Dovecot
+     * accepts it (about a second: the passwd-file is reread at most once a second).
+     */
+    public synchronized String newScramUser() {
+        String login = "scram" + userCount.incrementAndGet();
+        String pw = "pw-" + login;
+        try {
+            Process p = new ProcessBuilder(DOVECOT.resolveSibling("../bin/doveadm").normalize().toString(), "pw",
+                    "-s", "SCRAM-SHA-256", "-p", pw).redirectErrorStream(true).start();
+            String hash = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || !hash.startsWith("{SCRAM-SHA-256}")) {
+                throw new IllegalStateException("doveadm pw failed: " + hash);
+            }
+            Path maildir = dir.resolve("home").resolve(login).resolve("Maildir");
+            makeMaildir(maildir);
+            chownTo(dir.resolve("home").resolve(login));
+            Files.writeString(users, login + ":" + hash + "::::::\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+            passwords.put(login, pw);
+            awaitLogin(login);
+            return login;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create user " + login, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The passwd-file line of a user, as Dovecot reads it (to check what is stored). */
+    public String passwdEntry(String user) {
+        try {
+            for (String line : Files.readAllLines(users)) {
+                if (line.startsWith(user + ":")) {
+                    return line;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void allocateUsers() throws IOException {

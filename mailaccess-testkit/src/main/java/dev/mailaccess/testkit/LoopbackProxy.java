@@ -31,6 +31,7 @@ public final class LoopbackProxy implements AutoCloseable {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong clientBytes = new AtomicLong();
+    private final AtomicLong serverBytes = new AtomicLong();
     private volatile boolean stalled;
     private volatile String cutOn;
     private volatile long cutAfterResponseBytes;
@@ -77,9 +78,15 @@ public final class LoopbackProxy implements AutoCloseable {
         return connections.get();
     }
 
+    /** Bytes sent by servers since the last {@link #resetCounts()}: what came over the wire, compressed or not. */
+    public long serverBytes() {
+        return serverBytes.get();
+    }
+
     public void resetCounts() {
         commands.clear();
         clientBytes.set(0);
+        serverBytes.set(0);
     }
 
     /** While stalled, nothing the server sends reaches the client: the client waits as for a hung server. */
@@ -201,6 +208,7 @@ public final class LoopbackProxy implements AutoCloseable {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) >= 0) {
+                serverBytes.addAndGet(n);
                 while (stalled && !to.isClosed()) {
                     Thread.sleep(10);
                 }

@@ -38,6 +38,13 @@ public final class AngusSessions {
      */
     public static Session create(MailboxConfig config, String protocol, SocketRegistry sockets, Properties extra) {
         String p = "mail." + protocol + ".";
+        if (config.proxy() != null) {
+            // Angus connects implicit-TLS sockets itself: through a proxy the plain factory's socket starts TLS
+            // after the tunnel, so Angus is told the connection is plain (see angusProtocol)
+            sockets.throughProxy(new ProxyTunnel(config.proxy(), config.connectTimeout()),
+                    config.tlsMode() == TlsMode.IMPLICIT
+                            ? sockets.tls(TrustStores.socketFactory(config.trustedCertificates())) : null);
+        }
         Properties props = new Properties();
         props.put(p + "host", config.host());
         props.put(p + "port", Integer.toString(config.port()));
@@ -52,7 +59,7 @@ public final class AngusSessions {
             props.put(p + "ssl.checkserveridentity", "true");
         }
         switch (config.tlsMode()) {
-            case IMPLICIT -> props.put(p + "ssl.enable", "true");
+            case IMPLICIT -> props.put(p + "ssl.enable", Boolean.toString(config.proxy() == null));
             case STARTTLS -> {
                 props.put(p + "starttls.enable", "true");
                 props.put(p + "starttls.required", "true");
@@ -69,8 +76,21 @@ public final class AngusSessions {
         // a message's whole FETCH answer (IMAP) and fail to read its envelope; a reader keeps what is there.
         props.put("mail.mime.address.strict", "false");
         props.put(limitsKey("mail." + protocol), config.limits());
+        props.put(configKey("mail." + protocol), config);
         extra.forEach((k, v) -> props.put(p + k, v));
         return Session.getInstance(props);
+    }
+
+    /**
+     * The Angus protocol name for a configuration: {@code base} (imap, pop3) with an {@code s} for implicit TLS,
+     * except through a proxy, where TLS starts inside the tunnel socket and Angus sees a plain connection.
+     *
+     * @param config the configuration
+     * @param base   {@code imap} or {@code pop3}
+     * @return e.g. {@code imaps}
+     */
+    public static String angusProtocol(MailboxConfig config, String base) {
+        return config.tlsMode() == TlsMode.IMPLICIT && config.proxy() == null ? base + "s" : base;
     }
 
     /**
@@ -79,6 +99,14 @@ public final class AngusSessions {
      */
     public static String limitsKey(String prefix) {
         return prefix + ".mailaccess.limits";
+    }
+
+    /**
+     * The session property under which the whole {@link MailboxConfig} of a connection with property prefix
+     * {@code prefix} is found (an adapter's own login reads the credentials there at every connection).
+     */
+    public static String configKey(String prefix) {
+        return prefix + ".mailaccess.config";
     }
 
     /** The secret to pass to {@code Service.connect}: the password, or a fresh OAuth2 token. */

@@ -132,6 +132,10 @@ public final class Errors {
         if (io instanceof ProtocolViolationIOException) {
             return new ProtocolException("giving up on the server " + where + ": " + io.getMessage(), original);
         }
+        if (io instanceof ProxyTunnel.ProxyRefusedException refused) {
+            return new ConnectionException("no tunnel " + where + ": " + io.getMessage(), refused.retryable(),
+                    original);
+        }
         if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
             return new MailTimeoutException("timed out " + where + ": " + io.getMessage(), original);
         }

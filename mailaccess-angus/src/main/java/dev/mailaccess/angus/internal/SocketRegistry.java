@@ -28,6 +28,8 @@ public final class SocketRegistry {
     /** Every guard made, newest last. */
     private final List<ConnectionGuard> allGuards = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Socket latest;
+    private ProxyTunnel tunnel;
+    private SSLSocketFactory implicitTls;
 
     /** A registry whose sockets are not guarded (the protocol's reader bounds itself). */
     public SocketRegistry() {
@@ -37,6 +39,18 @@ public final class SocketRegistry {
     /** A registry that guards every connection with a guard from {@code guards}. */
     public SocketRegistry(ConnectionGuard.Factory guards) {
         this.guards = guards;
+    }
+
+    /**
+     * Makes every connection of this registry's plain factory go through a proxy.
+     *
+     * @param tunnel      the proxy's tunnel maker
+     * @param implicitTls for implicit TLS, the factory (one of {@link #tls}) that starts TLS through the tunnel;
+     *                    null where the connection starts plain
+     */
+    public void throughProxy(ProxyTunnel tunnel, SSLSocketFactory implicitTls) {
+        this.tunnel = tunnel;
+        this.implicitTls = implicitTls;
     }
 
     /**
@@ -101,6 +115,9 @@ public final class SocketRegistry {
             /** Angus creates an unconnected socket and connects it with its timeout. */
             @Override
             public Socket createSocket() throws IOException {
+                if (tunnel != null) {
+                    return track(tunneled());
+                }
                 if (guards == null) {
                     return track(base.createSocket());
                 }
@@ -136,6 +153,19 @@ public final class SocketRegistry {
                         new InetSocketAddress(localAddress, localPort));
             }
         };
+    }
+
+    /** A socket through the proxy: guarded on its plaintext unless TLS starts at once (the TLS socket is). */
+    private Socket tunneled() {
+        if (guards == null || implicitTls != null) {
+            return new TunnelSocket(tunnel, null, implicitTls);
+        }
+        ConnectionGuard guard = guards.create(true);
+        allGuards.add(guard);
+        synchronized (plainGuards) {
+            plainGuards.add(guard);
+        }
+        return new TunnelSocket(tunnel, guard, null);
     }
 
     private static Socket connected(Socket s, InetSocketAddress remote, InetSocketAddress local) throws IOException {

@@ -38,6 +38,10 @@ public final class PopCapabilities {
             unsupported(Capability.QUICK_RESYNC, "POP3 cannot report changes since a known state; compare the UIDL"
                     + " list (refs()) instead"),
             unsupported(Capability.SORT, "POP3 has no SORT; sort the summaries locally"),
+            unsupported(Capability.SASL_LOGIN, "the POP3 adapter logs in through Angus's POP3 client, whose AUTH"
+                    + " knows USER/PASS, PLAIN, LOGIN and XOAUTH2 only: no SCRAM, no OAUTHBEARER (IMAP has both)"),
+            unsupported(Capability.COMPRESSION, "POP3 has no compression extension"),
+            unsupported(Capability.QUOTA, "POP3 has no command to report a quota"),
             emulated(Capability.THREADS, "POP3 has no THREAD: emulating reads the headers of every message (TOP n 0,"
                     + " one command each) and threads them here"),
             emulated(Capability.PREVIEW, "POP3 has no PREVIEW: emulating downloads the first 100 body lines of each"

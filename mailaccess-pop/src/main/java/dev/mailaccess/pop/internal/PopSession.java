@@ -12,6 +12,8 @@ import dev.mailaccess.MailAccessException;
 import dev.mailaccess.MailFolder;
 import dev.mailaccess.MailTimeoutException;
 import dev.mailaccess.MailboxClosedException;
+import dev.mailaccess.AuthMechanism;
+import dev.mailaccess.CapabilityInfo;
 import dev.mailaccess.MailboxConfig;
 import dev.mailaccess.TlsMode;
 import dev.mailaccess.UnsupportedCapabilityException;
@@ -71,9 +73,22 @@ public final class PopSession implements MailboxSession {
      * @throws ConnectionException     if the server cannot be reached or TLS fails
      */
     public static PopSession connect(MailboxConfig config) {
-        String protocol = config.tlsMode() == TlsMode.IMPLICIT ? "pop3s" : "pop3";
+        String protocol = AngusSessions.angusProtocol(config, "pop3");
+        AuthMechanism pinned = config.authMechanism();
+        if (pinned == AuthMechanism.SCRAM_SHA_256 || pinned == AuthMechanism.SCRAM_SHA_1
+                || pinned == AuthMechanism.OAUTHBEARER) {
+            // before any I/O: Angus's POP3 client cannot speak it, whatever the server offers
+            throw new UnsupportedCapabilityException(CapabilityInfo.unsupported(Capability.SASL_LOGIN,
+                    pinned.saslName() + " was asked for, but " + PopCapabilities.staticSet()
+                            .info(Capability.SASL_LOGIN).reason()), PopCapabilities.PROTOCOL);
+        }
         SocketRegistry sockets = new SocketRegistry(greeting -> new Pop3Guard(config.limits(), greeting));
-        Session session = AngusSessions.create(config, protocol, sockets, angusProperties());
+        Properties extra = angusProperties();
+        if (pinned != null) {
+            extra.put("auth.mechanisms", pinned.saslName());
+            extra.put("auth." + pinned.saslName().toLowerCase(java.util.Locale.ROOT) + ".disable", "false");
+        }
+        Session session = AngusSessions.create(config, protocol, sockets, extra);
         String secret = AngusSessions.secret(config);
         POP3Store store = null;
         try {
