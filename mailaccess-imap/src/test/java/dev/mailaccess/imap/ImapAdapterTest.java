@@ -151,7 +151,14 @@ class ImapAdapterTest {
         assertThat(uidplus.support(Capability.EXPUNGE)).isEqualTo(Support.NATIVE);
         assertThat(uidplus.support(Capability.QUICK_RESYNC)).isEqualTo(Support.NATIVE);
         assertThat(bare.support(Capability.QUOTA)).isEqualTo(Support.UNSUPPORTED);
-        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT", "QUOTA"));
+        // without THREAD, PREVIEW, NOTIFY (and IDLE) these three are done here, and say so
+        assertThat(bare.support(Capability.THREADS)).isEqualTo(Support.EMULATED);
+        assertThat(bare.support(Capability.PREVIEW)).isEqualTo(Support.EMULATED);
+        assertThat(bare.info(Capability.WATCH).reason()).contains("no IDLE");
+        assertThat(ImapCapabilities.refine(Set.of("IDLE")).info(Capability.WATCH).reason()).contains("no NOTIFY");
+        assertThat(ImapCapabilities.refine(Set.of("IDLE")).support(Capability.WATCH)).isEqualTo(Support.EMULATED);
+        CapabilitySet dovecot = ImapCapabilities.refine(Set.of("MOVE", "UIDPLUS", "IDLE", "QRESYNC", "SORT", "QUOTA",
+                "THREAD=REFERENCES", "THREAD=ORDEREDSUBJECT", "PREVIEW", "NOTIFY"));
         for (Capability c : Capability.values()) {
             assertThat(dovecot.support(c)).as(c.name()).isEqualTo(Support.NATIVE);
         }
