@@ -298,7 +298,8 @@ public interface MailFolder extends AutoCloseable {
 
     /**
      * Waits until the server reports a change to the folder (new, removed or changed messages) or the time is up.
-     * Needs {@link Capability#PUSH}.
+     * News the server gave since the previous wait, while the caller read the folder, counts too (then this returns
+     * at once), so that a loop of wait-then-read loses nothing. Needs {@link Capability#PUSH}.
      *
      * @param maxWait how long to wait at most
      * @return true if something changed, false if the time ran out

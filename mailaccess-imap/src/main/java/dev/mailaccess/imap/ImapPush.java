@@ -33,7 +33,24 @@ final class ImapPush {
     }
 
     /** The other folders NOTIFY was last set for on this connection; null before the first NOTIFY SET. */
-    private List<String> notifying;
+    private volatile List<String> notifying;
+
+    /**
+     * Set by news the server gives between two waits: a STATUS answer about another folder (NOTIFY sends one at any
+     * time), an EXPUNGE, VANISHED or EXISTS (a server may send them in the middle of a UID FETCH). The caller reads
+     * its folders between two waits; what comes then is passed on by the listing and would be forgotten, while the
+     * state the caller read may predate it: the next wait ends at once for it. Own FETCH answers never count (the
+     * listing reads them itself), so a wait is not ended by the reading it caused.
+     */
+    private final AtomicBoolean told = new AtomicBoolean();
+    private final ResponseHandler toldWatcher = r -> {
+        if (r instanceof IMAPResponse ir && ir.isUnTagged() && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE")
+                || ir.keyEquals("VANISHED") || (notifying != null && ir.keyEquals("STATUS")))) {
+            told.set(true);
+        }
+    };
+    /** The connection {@link #toldWatcher} listens on (a reconnected folder has a new one). */
+    private Object toldOn;
 
     /**
      * Waits with IDLE for news of this folder, and of {@code others} too where that list is not empty: then a
@@ -51,10 +68,8 @@ final class ImapPush {
         AtomicBoolean changed = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         boolean notify = !others.isEmpty();
-        ResponseHandler watcher = r -> {
-            if (r instanceof IMAPResponse ir && ir.isUnTagged()
-                    && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("FETCH")
-                    || ir.keyEquals("VANISHED") || (notify && ir.keyEquals("STATUS")))) {
+        ResponseHandler watcher = r -> { // an unsolicited FETCH (a flag change) while waiting; the rest sets told
+            if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("FETCH")) {
                 changed.set(true);
             }
         };
@@ -74,15 +89,21 @@ final class ImapPush {
                     notifySet(others);
                 }
                 selected.folder.doCommand(p -> {
+                    if (toldOn != p) {
+                        p.addResponseHandler(toldWatcher); // for the connection's life
+                        toldOn = p;
+                    }
                     p.addResponseHandler(watcher);
                     // Changes the server has not yet told about (since the last command) count too.
                     p.noop();
                     return null;
                 });
-                while (!changed.get() && System.nanoTime() - deadline < 0) {
+                while (!changed.get() && !told.get() && System.nanoTime() - deadline < 0) {
                     selected.folder.idle(true);
                 }
-                return changed.get();
+                // cleared only here, so that news that comes while the caller reads ends the next wait
+                boolean toldMeanwhile = told.getAndSet(false);
+                return changed.get() || toldMeanwhile;
             } finally {
                 finished.set(true);
                 stopper.cancel(false);

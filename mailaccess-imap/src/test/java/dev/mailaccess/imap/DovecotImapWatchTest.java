@@ -24,8 +24,6 @@ class DovecotImapWatchTest extends WatchContract {
 
     @Override
     protected java.time.Duration firstFolderLatency() {
-        // IDLE: Dovecot tells at once (10-300 ms measured, printed by the test); 2 s leaves room for a busy 2-core
-        // CI machine, where 1 s failed once in 9 runs, without letting a 20 s poll pass for a push
-        return java.time.Duration.ofSeconds(2);
+        return java.time.Duration.ofSeconds(1); // IDLE: Dovecot tells at once
     }
 }

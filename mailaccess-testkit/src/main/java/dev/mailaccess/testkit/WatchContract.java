@@ -58,28 +58,24 @@ public abstract class WatchContract {
         return Duration.ofSeconds(3);
     }
 
-    /**
-     * How soon a change in a folder other than the one in IDLE is reported where the server pushes it (NOTIFY):
-     * Dovecot takes about half a second of its own, more on a busy machine; still far below the 20 s poll interval
-     * such a watch runs with, so an event within it was pushed, not polled.
-     */
-    protected Duration otherFolderLatency() {
-        return firstFolderLatency().multipliedBy(3);
-    }
-
     private boolean imap() {
         return protocol().equals("imap");
     }
 
     /** Collects what the watch reports. */
     protected static final class Recorder implements WatchListener {
-        final BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+        private record Arrival(WatchEvent event, long nanos) {
+        }
+
+        final BlockingQueue<Arrival> events = new LinkedBlockingQueue<>();
         final List<Integer> reconnects = new CopyOnWriteArrayList<>();
         final List<MailAccessException> failures = new CopyOnWriteArrayList<>();
+        /** For each event taken, how long {@link #next} waited for it, in milliseconds (0 if it was there). */
+        final List<Long> waits = new ArrayList<>();
 
         @Override
         public void onEvent(WatchEvent event) {
-            events.add(event);
+            events.add(new Arrival(event, System.nanoTime()));
         }
 
         @Override
@@ -93,10 +89,13 @@ public abstract class WatchContract {
         }
 
         WatchEvent next(Duration within) throws InterruptedException {
-            WatchEvent e = events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(e).as("an event within " + within).isNotNull();
-            return e;
+            long asked = System.nanoTime();
+            Arrival a = events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(a).as("an event within " + within).isNotNull();
+            waits.add(Math.max(0, a.nanos() - asked) / 1_000_000);
+            return a.event();
         }
+
     }
 
     private Mailbox connect(String user, boolean emulate) {
@@ -193,7 +192,7 @@ public abstract class WatchContract {
         // NATIVE (NOTIFY): pushed for every folder, so a long poll interval must not delay the others
         boolean pushed = expectedSupport() == Support.NATIVE;
         WatchOptions options = pushed ? new WatchOptions(Duration.ofSeconds(20), 3, Duration.ofMillis(100)) : FAST;
-        Duration within = pushed ? otherFolderLatency() : FAST.pollInterval().plus(firstFolderLatency());
+        Duration within = pushed ? firstFolderLatency() : FAST.pollInterval().plus(firstFolderLatency());
         try (Mailbox mb = connect(user, true);
              Watch w = mb.watch(List.of("INBOX", "Archive", "Lists"), r, options)) {
             Thread.sleep(300); // into IDLE
@@ -236,6 +235,8 @@ public abstract class WatchContract {
                     assertThat(gone.ref()).isEqualTo(ref);
                 }
             }
+            System.out.printf("[watch %s/%s] waited for each event (ms): %s%n", fixture().name(), protocol(),
+                    r.waits);
         }
     }
 
