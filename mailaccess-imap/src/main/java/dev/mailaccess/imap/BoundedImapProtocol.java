@@ -199,6 +199,11 @@ final class BoundedImapProtocol extends IMAPProtocol {
     private record Sent(String tag, long nanos, boolean idle) {
     }
 
+    /** {@link ServerLimits#maxMessages()} of this connection. */
+    int maxMessages() {
+        return tracking().limits.maxMessages();
+    }
+
     private Tracking tracking() {
         if (tracking == null) {
             Object limits = props == null ? null : props.get(AngusSessions.limitsKey(prefix));

@@ -88,7 +88,14 @@ public final class VanishedSafeFolder extends IMAPFolder {
     @Override
     public void handleResponse(Response r) {
         if (r instanceof IMAPResponse ir && ir.keyEquals("VANISHED")) {
-            long[] uids = unsolicitedVanished(ir.toString());
+            long[] uids;
+            try {
+                uids = unsolicitedVanished(ir.toString(), protocol instanceof BoundedImapProtocol b
+                        ? b.maxMessages() : dev.mailaccess.ServerLimits.DEFAULT.maxMessages());
+            } catch (dev.mailaccess.ServerLimitException tooMany) {
+                stale = true; // nothing to place one by one: the folder is selected anew, which learns the truth
+                return;
+            }
             if (uids != null) {
                 for (long uid : uids) {
                     IMAPMessage m = uidTable == null ? null : uidTable.get(uid);
@@ -121,29 +128,35 @@ public final class VanishedSafeFolder extends IMAPFolder {
      * @throws dev.mailaccess.ServerLimitException if the set names more than {@code max} UIDs
      */
     static long[] earlierVanished(String line, int max) {
+        return vanished(line, true, max);
+    }
+
+    /**
+     * The UIDs of {@code * VANISHED uid-set}; null for {@code VANISHED (EARLIER)}, which Angus handles itself.
+     *
+     * @throws dev.mailaccess.ServerLimitException if the set names more than {@code max} UIDs
+     */
+    static long[] unsolicitedVanished(String line, int max) {
+        return vanished(line, false, max);
+    }
+
+    /** The UIDs of a VANISHED response with or without {@code (EARLIER)}, as {@code earlier} says; else null. */
+    private static long[] vanished(String line, boolean earlier, int max) {
         String[] words = line.trim().split("\\s+");
-        if (words.length != 4 || !words[1].equalsIgnoreCase("VANISHED") || !words[2].equalsIgnoreCase("(EARLIER)")) {
+        if (words.length != (earlier ? 4 : 3) || !words[1].equalsIgnoreCase("VANISHED")
+                || (earlier ? !words[2].equalsIgnoreCase("(EARLIER)") : words[2].startsWith("("))) {
             return null;
         }
-        UIDSet[] sets = UIDSet.parseUIDSets(words[3]);
+        UIDSet[] sets = UIDSet.parseUIDSets(words[words.length - 1]);
         if (sets == null) {
             return null;
         }
-        long size = UIDSet.size(sets);
+        long size = UIDSet.size(sets); // a set such as 1:4294967295 is never made into an array
         if (size > max || size < 0) {
             throw new dev.mailaccess.ServerLimitException(dev.mailaccess.ServerLimits.Limit.MESSAGE_COUNT,
                     "the server reports " + size + " vanished messages, more than " + max
                             + " (ServerLimits.maxMessages)", null);
         }
         return UIDSet.toArray(sets);
-    }
-
-    /** The UIDs of {@code * VANISHED uid-set}; null for {@code VANISHED (EARLIER)}, which Angus handles itself. */
-    static long[] unsolicitedVanished(String line) {
-        String[] words = line.trim().split("\\s+");
-        if (words.length != 3 || !words[1].equalsIgnoreCase("VANISHED") || words[2].startsWith("(")) {
-            return null;
-        }
-        return UIDSet.toArray(UIDSet.parseUIDSets(words[2]));
     }
 }
