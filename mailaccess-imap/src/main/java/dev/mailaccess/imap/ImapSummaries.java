@@ -108,7 +108,7 @@ final class ImapSummaries {
 
     /**
      * The summary FETCH through the bounded reader, showing {@code untagged} the other untagged answers; null (and
-     * nothing sent) where the connection reads through Angus's own reader.
+     * nothing sent) where the connection reads through Angus's own reader. The caller checks the folder is still open.
      */
     private Map<Long, MessageSummary> fetchSummaries(String command, FetchSpec spec,
                                                      java.util.function.Consumer<IMAPResponse> untagged)
@@ -118,9 +118,6 @@ final class ImapSummaries {
         @SuppressWarnings("unchecked")
         Map<Long, MessageSummary> answers = (Map<Long, MessageSummary>) selected.folder.doCommand(
                 p -> ListingReader.list(p, command, uidValidity, spec, server, untagged));
-        if (answers != null) {
-            selected.ensureOpen();
-        }
         return answers;
     }
 
@@ -263,6 +260,7 @@ final class ImapSummaries {
                             tooMany[0] = e;
                         }
                     });
+            selected.ensureOpen();
             if (tooMany[0] != null) {
                 throw tooMany[0];
             }
